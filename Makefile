@@ -1,0 +1,36 @@
+# The README's commands: `make reports` and `make test` set up everything they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+KERNEL := $(VENV)/share/jupyter/kernels/pricewar/kernel.json
+
+.PHONY: setup test reports lab clean-venv
+
+setup: $(STAMP) $(KERNEL)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstalled only when the project's declared dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# The kernel the notebooks name ("pricewar"), installed inside the venv.
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name pricewar --display-name "Python (pricewar)" >/dev/null
+
+test: setup
+	$(BIN)/python -m pytest
+
+reports: setup
+	$(BIN)/pricewar data validate --summary
+
+lab: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.kernel_spec_manager_class=jupyter_client.kernelspec.KernelSpecManager
+
+clean-venv:
+	rm -rf $(VENV)

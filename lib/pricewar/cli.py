@@ -1,0 +1,178 @@
+"""The ``pricewar`` command line. Exit codes: 0 ok, 1 bad data, 2 bad usage or unknown name."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def cmd_price(args) -> int:
+    from pricewar import catalog
+
+    cat = catalog.load(args.snapshot)
+    try:
+        price = cat.price_at(args.model, args.at, host=args.host)
+    except catalog.UnknownModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except catalog.NoPriceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(price)
+    else:
+        cached = price["cached_input_usd_per_mtok"]
+        print(f"{price['model_id']} at {price['host']} on {price['date']}: "
+              f"input ${price['input_usd_per_mtok']:g}, output ${price['output_usd_per_mtok']:g}"
+              + (f", cached input ${cached:g}" if cached is not None else "")
+              + f" per 1M tokens\nsource: {price['source']} {price['source_url']}")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from pricewar import catalog
+
+    cat = catalog.load(args.snapshot)
+    models = cat.models
+    if args.open_weights:
+        models = models[models["open_weights"].fillna(False)]
+    elif args.closed:
+        models = models[~models["open_weights"].fillna(True)]
+    if args.at:
+        models = models[models["release_date"].notna() & (models["release_date"] <= str(args.at))]
+    if args.creator:
+        models = models[models["creator"] == args.creator]
+    columns = ["model_id", "name", "creator", "release_date", "open_weights", "reasoning", "context_window"]
+    view = models[columns].sort_values(["release_date", "model_id"], na_position="last")
+    if args.json:
+        _print_json([{k: (None if _isna(v) else (v.date().isoformat() if hasattr(v, "date") else v))
+                      for k, v in row.items()} for row in view.to_dict("records")])
+    else:
+        printable = view.assign(release_date=view["release_date"].dt.strftime("%Y-%m-%d").fillna(""))
+        print(printable.to_string(index=False))
+        print(f"\n{len(view)} models (snapshot {cat.snapshot_id})")
+    return 0
+
+
+def _isna(value) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, (list, dict)) and pd.isna(value))
+
+
+def cmd_refresh(args) -> int:
+    from pricewar import refresh, schema, snapshot
+
+    try:
+        folder = refresh.refresh(args.date, force=args.force)
+    except schema.ValidationError as exc:
+        print(f"refresh failed: {len(exc.problems)} problem(s); no snapshot written\n{exc}", file=sys.stderr)
+        return 1
+    except snapshot.SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    manifest = snapshot.read_manifest(folder)
+    print(f"wrote {folder}")
+    for name, info in manifest["files"].items():
+        print(f"  {name}: {info['rows']} rows")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from pricewar import catalog, schema, snapshot, summary
+
+    try:
+        folder = snapshot.resolve(args.snapshot)
+    except snapshot.SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _, problems = catalog.check_snapshot(folder)
+    if problems:
+        print(f"{folder}: {len(problems)} problem(s)", file=sys.stderr)
+        for problem in sorted(problems):
+            print(problem, file=sys.stderr)
+        return 1
+    cat = catalog.load(args.snapshot)
+    report = {"snapshot": cat.snapshot_id, "ok": True}
+    if args.summary:
+        report["summary"] = summary.catalog_summary(cat)
+    if args.conflicts:
+        report["conflicts"] = summary.conflict_records(cat)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"snapshot {cat.snapshot_id}: valid ({len(cat.models)} models, {len(cat.prices)} price intervals, "
+          f"{len(cat.scores)} scores, {len(cat.aliases)} aliases)")
+    if args.summary:
+        print(summary.format_summary(report["summary"]))
+    if args.conflicts:
+        print(summary.format_conflicts(cat))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pricewar", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    price = sub.add_parser("price", help="the list price of a model on a day (USD per 1M tokens)")
+    price.add_argument("model", help="model id or alias, e.g. gpt-4o or claude-3-5-sonnet-20240620")
+    price.add_argument("--at", type=_date, help="day (YYYY-MM-DD); default: the snapshot date")
+    price.add_argument("--host", help="host id (default: the creator's API, else the median of hosts)")
+    price.add_argument("--snapshot", default="latest")
+    price.add_argument("--json", action="store_true")
+    price.set_defaults(func=cmd_price)
+
+    models = sub.add_parser("models", help="list models with release dates")
+    group = models.add_mutually_exclusive_group()
+    group.add_argument("--open-weights", action="store_true", help="only open-weights models")
+    group.add_argument("--closed", action="store_true", help="only closed models")
+    models.add_argument("--at", type=_date, help="only models released on or before this day")
+    models.add_argument("--creator", help="only this creator (e.g. openai)")
+    models.add_argument("--snapshot", default="latest")
+    models.add_argument("--json", action="store_true")
+    models.set_defaults(func=cmd_models)
+
+    data = sub.add_parser("data", help="build and check the catalog snapshots")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    refresh = data_sub.add_parser("refresh", help="build data/snapshots/<date>/ from the packages and data/curated/")
+    refresh.add_argument("--date", type=_date, help="snapshot date (default: today)")
+    refresh.add_argument("--force", action="store_true", help="rebuild a snapshot of the same date")
+    refresh.set_defaults(func=cmd_refresh)
+    validate = data_sub.add_parser("validate", help="check a snapshot; exit 1 listing every problem")
+    validate.add_argument("--snapshot", default="latest")
+    validate.add_argument("--summary", action="store_true", help="print what the catalog holds")
+    validate.add_argument("--conflicts", action="store_true", help="list where sources disagree")
+    validate.add_argument("--json", action="store_true")
+    validate.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from pricewar import schema, snapshot
+
+    try:
+        return args.func(args)
+    except schema.ValidationError as exc:
+        print(f"{len(exc.problems)} problem(s) in the data:\n{exc}", file=sys.stderr)
+        return 1
+    except snapshot.SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Dated snapshots under ``data/snapshots/<YYYY-MM-DD>/``: read, resolve, write atomically.
+
+A snapshot folder holds ``models.csv``, ``prices.csv``, ``scores.csv``,
+``aliases.csv``, ``conflicts.csv`` and ``manifest.json`` (package versions, row
+counts, sha256 of each file, build time, rows skipped by reason). A refresh
+writes a new folder under a temporary name and renames it into place, so a
+failed refresh leaves nothing behind and earlier snapshots are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from pricewar.paths import snapshots_dir
+
+TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts"]
+_DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class SnapshotError(Exception):
+    """A snapshot that does not exist, or cannot be written."""
+
+
+def list_snapshots(root: Path | None = None) -> list[str]:
+    """Snapshot ids (dates), oldest first."""
+    root = root or snapshots_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and _DATED.match(p.name))
+
+
+def resolve(snapshot: str = "latest", root: Path | None = None) -> Path:
+    """The folder of ``snapshot`` ("latest" or a date)."""
+    root = root or snapshots_dir()
+    available = list_snapshots(root)
+    if snapshot == "latest":
+        if not available:
+            raise SnapshotError(f"no snapshot in {root}: run `pricewar data refresh`")
+        snapshot = available[-1]
+    if snapshot not in available:
+        raise SnapshotError(f"no snapshot {snapshot!r} in {root}; available: {', '.join(available) or 'none'}")
+    return root / snapshot
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = None, force: bool = False,
+          check=None) -> Path:
+    """Write tables (name → DataFrame) and the manifest as ``<root>/<snapshot_id>/``, atomically.
+
+    ``check(staging_folder)`` returns problems found in the written files; any
+    problem aborts the write (``ValidationError``) and nothing becomes visible.
+    An existing folder of the same id is replaced only with ``force``; other
+    snapshots are never touched.
+    """
+    root = root or snapshots_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / snapshot_id
+    if final.exists() and not force:
+        raise SnapshotError(f"snapshot {snapshot_id} already exists at {final}; use --force to rebuild it")
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{snapshot_id}-", dir=root))
+    try:
+        files = {}
+        for name in TABLE_FILES:
+            path = staging / f"{name}.csv"
+            tables[name].to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+            files[f"{name}.csv"] = {"rows": int(len(tables[name])), "sha256": sha256(path)}
+        manifest = {**manifest, "snapshot": snapshot_id, "files": files}
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+        for path in staging.iterdir():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        if check is not None:
+            problems = check(staging)
+            if problems:
+                from pricewar.schema import ValidationError
+
+                raise ValidationError(problems)
+        if final.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".tmp-old-{snapshot_id}-", dir=root))
+            os.rename(final, retired / snapshot_id)
+            os.rename(staging, final)
+            shutil.rmtree(retired)
+        else:
+            os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def read_manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def today() -> dt.date:
+    return dt.date.today()

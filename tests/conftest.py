@@ -1,0 +1,28 @@
+"""Shared fixtures: a small valid snapshot, copied per test so tests can break it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_SNAPSHOT = "2026-01-31"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A data folder holding a copy of the fixture snapshot; PRICEWAR_DATA_DIR points at it."""
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "snapshot", root / "snapshots")
+    (root / "curated").mkdir()
+    monkeypatch.setenv("PRICEWAR_DATA_DIR", str(root))
+    return root
+
+
+@pytest.fixture
+def fixture_catalog(data_dir):
+    from pricewar import catalog
+
+    return catalog.load()

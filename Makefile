@@ -22,8 +22,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(KERNEL): $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name pricewar --display-name "Python (pricewar)" >/dev/null
 
+# pytest exits 5 when it collected no tests: that is a failure, not a pass.
 test: setup
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
 
 reports: setup
 	$(BIN)/pricewar data validate --summary

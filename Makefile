@@ -30,9 +30,16 @@ test: setup
 reports: setup
 	$(BIN)/pricewar data validate --summary
 
-lab: setup
-	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.kernel_spec_manager_class=jupyter_client.kernelspec.KernelSpecManager
+# JupyterLab gets its own venv: beside the runner it slows every process that imports
+# jsonschema by ~1 s (shared/TOOLCHAIN.md). It finds the project's kernel through JUPYTER_PATH.
+LAB := .venv-lab
+$(LAB)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/python -m pip install --quiet -e '.[lab]'
+	touch $@
+
+lab: setup $(LAB)/.installed
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB)/bin/jupyter lab --notebook-dir=notebooks
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LAB)

@@ -12,6 +12,7 @@ from pricewar.sources import model_prices, models_dev
 
 D = dt.date
 SNAPSHOT_DATE = D(2026, 11, 28)
+SCORES = "model_id,metric,score,as_of,source_url,note\no3,gpqa_diamond,80,2025-05-01,https://example.org/s,fixture\n"
 CURATED_PRICES_HEADER = ("model_id,host,start_date,end_date,input_usd_per_mtok,output_usd_per_mtok,"
                          "cached_input_usd_per_mtok,source,source_url,note\n")
 
@@ -24,11 +25,12 @@ def fixture_sources():
     ]
 
 
-def build(tmp_path, curated_prices: str = "", force=False):
+def build(tmp_path, curated_prices: str = "", force=False, scores: str = SCORES):
     curated = tmp_path / "curated"
     curated.mkdir(exist_ok=True)
     if curated_prices:
         (curated / "prices.csv").write_text(CURATED_PRICES_HEADER + curated_prices)
+    (curated / "scores.csv").write_text(scores)
     folder = refresh.refresh(SNAPSHOT_DATE, root=tmp_path / "snapshots", curated=curated,
                              sources=fixture_sources(), force=force)
     return catalog.load(folder.name, root=tmp_path / "snapshots")
@@ -53,7 +55,8 @@ def test_models_table_metadata(tmp_path):
 
 def test_curated_rows_win_and_disagreements_are_listed(tmp_path):
     cat = build(tmp_path, "o3,openai,2025-04-16,2025-06-10,10,40,2.5,curated,https://example.org/launch,launch\n"
-                          "o3,openai,2025-06-10,,2.5,9,0.5,curated,https://example.org/cut,hypothetical\n")
+                          "o3,openai,2025-06-10,,2.5,9,0.5,curated,https://example.org/cut,"
+                          "disagrees: hypothetical price for the test\n")
     assert cat.price_at("o3", "2025-05-01")["source"] == "curated"
     assert cat.price_at("o3", "2025-07-01")["input_usd_per_mtok"] == 2.5
     conflicts = cat.conflicts
@@ -122,3 +125,17 @@ def test_cli_refresh_reports_bad_curated_data(data_dir, capsys):
     assert "scores.csv:2: as_of: '2024-13-01' — malformed date: expected YYYY-MM-DD" in err
     assert "no snapshot written" in err
     assert not (data_dir / "snapshots" / "2026-02-01").exists()
+
+
+def test_an_unexplained_disagreement_with_the_packages_fails_the_refresh(tmp_path):
+    with pytest.raises(schema.ValidationError) as info:
+        build(tmp_path, "o3,openai,2025-06-10,,2.5,9,0.5,curated,https://example.org/cut,typo?\n")
+    assert ("note: 'typo?' — curated o3 at openai from 2025-06-10 disagrees with model-prices (2.0/8.0 on "
+            "2025-06-10): fix data/curated/prices.csv or explain with 'disagrees: …' in its note") in str(info.value)
+    assert not (tmp_path / "snapshots" / "2026-11-28").exists()
+
+
+def test_a_curated_price_needs_a_capability_score(tmp_path):
+    with pytest.raises(schema.ValidationError, match="model_id: 'o3' — has a curated price but no capability score"):
+        build(tmp_path, "o3,openai,2025-06-10,,2,8,0.5,curated,https://example.org/cut,cut\n",
+              scores="model_id,metric,score,as_of,source_url,note\n")

@@ -95,4 +95,6 @@ def test_cli_conflicts_and_summary(data_dir, capsys):
     assert report["summary"]["models"] == 4
     assert report["summary"]["price_changes"] == 2  # gpt-4o and o3 cuts
     assert report["summary"]["earliest_price_date"] == "2024-05-13"
+    assert report["summary"]["models_with_curated_launch_price"] == 3
+    assert report["summary"]["curated_price_changes"] == 2
     assert report["conflicts"] == []

@@ -34,7 +34,7 @@ CASES = {
 
 def test_fixture_snapshot_is_valid(data_dir, capsys):
     assert cli.main(["data", "validate"]) == 0
-    assert "snapshot 2026-01-31: valid (4 models, 9 price intervals" in capsys.readouterr().out
+    assert "snapshot 2026-01-31: valid (4 models, 9 price intervals, 3 scores" in capsys.readouterr().out
 
 
 def test_every_case_has_a_fixture():

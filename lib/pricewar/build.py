@@ -187,7 +187,7 @@ def _overlay_curated_models(frame: pd.DataFrame, curated: pd.DataFrame) -> pd.Da
     curated["release_date_precision"] = curated["release_date"].map(lambda d: "" if d is None else "day")
     curated["source"] = "curated"
     curated["source_version"] = ""
-    merged = frame.set_index("model_id")
+    merged = frame.set_index("model_id").astype(object)
     for row in curated.to_dict("records"):
         model_id = row["model_id"]
         if model_id not in merged.index:

@@ -155,6 +155,8 @@ def check_snapshot(folder: Path, snapshot_date: dt.date | None = None) -> tuple[
             frame, name, relative(folder / f"{name}.csv"), snapshot_date=snapshot_date,
             known_models=None if name in ("models", "conflicts") else known,
             require_rows=name in ("models", "prices"))
+    if not problems:
+        problems += schema.check_curated_rules(frames, relative(folder / "prices.csv"), manifest.get("unscored", {}))
     return frames, problems
 
 

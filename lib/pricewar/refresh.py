@@ -26,7 +26,7 @@ def read_curated(folder: Path, snapshot_date: dt.date) -> tuple[dict[str, pd.Dat
             problems += read_problems
             if read is not None:
                 problems += schema.check_table(read, table, relative(path), snapshot_date=snapshot_date,
-                                               columns=columns, require_http_source=True)
+                                               columns=columns, require_http_source="source_url" in columns)
                 frame = read
         text[table] = frame
         typed[table] = schema.typed(frame[[c for c in frame.columns if c in columns]], table)
@@ -48,7 +48,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         sources = [models_dev.load(), model_prices.load(snapshot_date), genai_prices.load(snapshot_date)]
     tables = build.build_tables(snapshot_date, sources, curated_typed)
     known = set(tables.models["model_id"])
-    for table in ("prices", "scores", "aliases"):
+    for table in ("prices", "scores", "aliases", "unscored"):
         problems += schema.check_table(curated_text[table], table, relative(folder / f"{table}.csv"),
                                        snapshot_date=snapshot_date, columns=schema.CURATED_COLUMNS[table],
                                        known_models=known)
@@ -60,6 +60,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         "packages": {s.name: s.version for s in sources},
         "precedence": build.PRECEDENCE,
         "skipped": tables.skipped,
+        "unscored": dict(zip(curated_text["unscored"]["model_id"], curated_text["unscored"]["reason"])),
     }
     frames = {name: getattr(tables, name) for name in snapshot.TABLE_FILES}
     return snapshot.write(snapshot_date.isoformat(), frames, manifest, root=root, force=force,

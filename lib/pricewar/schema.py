@@ -41,6 +41,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "note": ("str", False),
     },
     "aliases": {"alias": ("str", True), "model_id": ("id", True), "source": ("str", True)},
+    "unscored": {"model_id": ("id", True), "reason": ("str", True), "checked_on": ("date", True)},
     "conflicts": {
         "model_id": ("id", True), "host": ("id", True), "start_date": ("date", True),
         "end_date": ("date", False), "kept_source": ("str", True),
@@ -58,6 +59,7 @@ CURATED_COLUMNS = {
                "cached_input_usd_per_mtok", "source", "source_url", "note"],
     "scores": ["model_id", "metric", "score", "as_of", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
+    "unscored": ["model_id", "reason", "checked_on"],
 }
 
 # Natural keys: two rows with the same key are duplicates.
@@ -67,6 +69,7 @@ KEYS = {
     "scores": ["model_id", "metric", "as_of", "source_url"],
     "aliases": ["alias"],
     "conflicts": ["model_id", "host", "start_date", "other_source"],
+    "unscored": ["model_id"],
 }
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -235,3 +238,41 @@ def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         elif kind == "bool":
             out[column] = values.str.lower().map({"true": True, "false": False}).astype("boolean")
     return out
+
+
+EXPLAINED = "disagrees:"
+
+
+def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
+                        unscored: dict[str, str]) -> list[Problem]:
+    """Rules on curated facts, checked on a whole snapshot (text tables).
+
+    - A curated price that a package prices differently on the same day is fixed
+      or explained: its note says ``disagrees: <why>``.
+    - Every model with a curated price has at least one capability score, or is
+      listed in ``data/curated/unscored.csv`` with the reason none was found
+      (``unscored``: model_id → reason, carried in the snapshot's manifest).
+    """
+    prices, conflicts, scores = frames["prices"], frames["conflicts"], frames["scores"]
+    line = prices.index.to_series() + 2
+    curated = prices[prices["source"] == "curated"]
+    problems = []
+    for conflict in conflicts[conflicts["kept_source"] == "curated"].itertuples():
+        rows = curated[(curated["model_id"] == conflict.model_id) & (curated["host"] == conflict.host)
+                       & (curated["start_date"] <= conflict.start_date)
+                       & ((curated["end_date"] == "") | (curated["end_date"] > conflict.start_date))]
+        for idx in rows.index:
+            if EXPLAINED not in prices.at[idx, "note"]:
+                problems.append(Problem(
+                    prices_file, int(line[idx]), "note", prices.at[idx, "note"],
+                    f"curated {conflict.model_id} at {conflict.host} from {prices.at[idx, 'start_date']} disagrees with "
+                    f"{conflict.other_source} ({conflict.other_input_usd_per_mtok}/{conflict.other_output_usd_per_mtok} "
+                    f"on {conflict.start_date}): fix data/curated/prices.csv or explain with '{EXPLAINED} …' in its note"))
+    scored = set(scores["model_id"]) | set(unscored)
+    for model_id, rows in curated.groupby("model_id", sort=True):
+        if model_id not in scored:
+            idx = rows.index[0]
+            problems.append(Problem(prices_file, int(line[idx]), "model_id", model_id,
+                                    "has a curated price but no capability score in data/curated/scores.csv "
+                                    "(or a reason in data/curated/unscored.csv)"))
+    return problems

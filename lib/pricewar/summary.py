@@ -20,6 +20,7 @@ def catalog_summary(cat) -> dict:
     """Counts describing the catalog (plain types, JSON-ready)."""
     models, prices, scores = cat.models, cat.prices, cat.scores
     changes = price_changes(prices)
+    curated = prices[prices["source"] == "curated"]
     first_party = prices[prices["host"] == prices["model_id"].map(dict(zip(models["model_id"], models["creator"])))]
     return {
         "snapshot": cat.snapshot_id,
@@ -35,6 +36,9 @@ def catalog_summary(cat) -> dict:
         "models_with_first_party_price": int(first_party["model_id"].nunique()),
         "models_with_dated_history": int(changes["model_id"].nunique()),
         "price_changes": int(len(changes)),
+        "models_with_curated_launch_price": int(curated["model_id"].nunique()),
+        "curated_price_changes": int(len(price_changes(curated))),
+        "earliest_curated_price_date": _iso(curated["start_date"].min()),
         "earliest_price_date": _iso(prices["start_date"].min()),
         "latest_price_date": _iso(prices["start_date"].max()),
         "scores": int(len(scores)),

@@ -24,11 +24,11 @@ $(KERNEL): $(STAMP)
 
 # pytest exits 5 when it collected no tests: that is a failure, not a pass.
 test: setup
-	@$(BIN)/python -m pytest; status=$$?; \
+	@$(BIN)/python -m pytest tests notebooks; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
 
 reports: setup
-	$(BIN)/pricewar data validate --summary
+	$(BIN)/pricewar run
 
 # JupyterLab gets its own venv: beside the runner it slows every process that imports
 # jsonschema by ~1 s (shared/TOOLCHAIN.md). It finds the project's kernel through JUPYTER_PATH.

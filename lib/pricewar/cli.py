@@ -123,6 +123,22 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from pathlib import Path
+
+    from pricewar import runner
+
+    try:
+        return runner.run(args.names, manifest=Path(args.manifest), overrides=runner.parse_overrides(args.param),
+                          out=Path(args.out), jobs=args.jobs, quiet=args.quiet)
+    except runner.RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no run folder was written; reports/latest is unchanged", file=sys.stderr)
+        return 130
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pricewar", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--snapshot", default="latest")
     models.add_argument("--json", action="store_true")
     models.set_defaults(func=cmd_models)
+
+    from pricewar.paths import PROJECT_ROOT
+
+    run = sub.add_parser("run", help="execute the notebooks of reports.yaml into dated HTML reports")
+    run.add_argument("names", nargs="*", metavar="NAME", help="reports to run (default: all)")
+    run.add_argument("--manifest", default=str(PROJECT_ROOT / "reports.yaml"))
+    run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a parameter of the selected reports (value read as YAML)")
+    run.add_argument("--out", default=str(PROJECT_ROOT / "reports"), help="folder of the run folders")
+    run.add_argument("--jobs", type=int, help="notebooks at once (default: number of CPUs)")
+    run.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
+    run.set_defaults(func=cmd_run)
 
     data = sub.add_parser("data", help="build and check the catalog snapshots")
     data_sub = data.add_subparsers(dest="data_command", required=True)

@@ -66,11 +66,18 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def conflict_records(cat) -> list[dict]:
+def conflict_table(cat, limit: int | None = None) -> pd.DataFrame:
+    """The disagreements between sources, dates as ISO text, first ``limit`` rows."""
     frame = cat.conflicts.copy()
     for column in ("start_date", "end_date"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    frame["end_date"] = frame["end_date"].fillna("")
+    return frame if limit is None else frame.head(limit)
+
+
+def conflict_records(cat) -> list[dict]:
+    return [{k: (None if v == "" or pd.isna(v) else v) for k, v in row.items()}
+            for row in conflict_table(cat).to_dict("records")]
 
 
 def format_conflicts(cat) -> str:
@@ -86,3 +93,57 @@ def format_conflicts(cat) -> str:
             f"{row.kept_input_usd_per_mtok:g}/{row.kept_output_usd_per_mtok:g}, "
             f"{row.other_source} says {row.other_input_usd_per_mtok:g}/{row.other_output_usd_per_mtok:g}")
     return "\n".join(lines)
+
+
+def models_by_creator(cat, top: int = 12) -> pd.DataFrame:
+    """Models per creator (largest first), with how many have open weights; the rest as 'other'."""
+    models = cat.models.assign(open_weights=cat.models["open_weights"].fillna(False).astype(bool))
+    counts = models.groupby("creator").agg(models=("model_id", "size"), open_weights=("open_weights", "sum"))
+    counts = counts.sort_values(["models", "open_weights"], ascending=False)
+    head, tail = counts.head(top), counts.iloc[top:]
+    if len(tail):
+        head = pd.concat([head, pd.DataFrame({"models": [tail["models"].sum()],
+                                              "open_weights": [tail["open_weights"].sum()]}, index=["other"])])
+    head = head.reset_index(names="creator")
+    head["closed_or_unknown"] = head["models"] - head["open_weights"]
+    return head.astype({"models": int, "open_weights": int, "closed_or_unknown": int})
+
+
+def price_coverage(cat) -> pd.DataFrame:
+    """Price intervals starting in each year, by source (the reach of the dated history)."""
+    prices = cat.prices.assign(year=cat.prices["start_date"].dt.year)
+    table = prices.groupby(["year", "source"]).size().rename("intervals").reset_index()
+    return table.sort_values(["year", "source"], ignore_index=True)
+
+
+def source_freshness(cat) -> pd.DataFrame:
+    """Each source: version, rows it contributes, and the newest price start date it gives."""
+    prices = cat.prices
+    rows = []
+    versions = {**cat.manifest.get("packages", {}), "curated": "data/curated (git)"}
+    for source, version in versions.items():
+        part = prices[prices["source"] == source]
+        newest = part["start_date"].max()
+        rows.append({"source": source, "version": version, "price_intervals": int(len(part)),
+                     "models_priced": int(part["model_id"].nunique()),
+                     "newest_price_date": None if pd.isna(newest) else newest.date().isoformat()})
+    return pd.DataFrame(rows).set_index("source")
+
+
+def conflict_counts(cat) -> pd.DataFrame:
+    """Disagreements between sources: how many, per kept source and other source."""
+    conflicts = cat.conflicts
+    if conflicts.empty:
+        return pd.DataFrame(columns=["kept_source", "other_source", "conflicts", "models"])
+    return (conflicts.groupby(["kept_source", "other_source"])
+            .agg(conflicts=("model_id", "size"), models=("model_id", "nunique"))
+            .sort_values("conflicts", ascending=False))
+
+
+def skipped_rows(cat) -> pd.DataFrame:
+    """Rows the refresh left out, by source and reason, with an example each."""
+    rows = [{"source": source, "reason": reason, "rows": info["count"],
+             "example": (info.get("examples") or [""])[0]}
+            for source, reasons in cat.manifest.get("skipped", {}).items() for reason, info in reasons.items()]
+    return pd.DataFrame(rows, columns=["source", "reason", "rows", "example"]).sort_values(
+        "rows", ascending=False).set_index(["source", "reason"])

@@ -1,0 +1,101 @@
+"""Chart builders and display: one theme, titles that state the finding, sources under charts.
+
+``show(chart)`` displays a chart so that it works everywhere without a network:
+the output holds a static SVG (rendered in the kernel by vl-convert) and the
+Vega-Lite spec. JupyterLab shows the SVG; the HTML reports replace it with an
+interactive view (tooltips) from the Vega bundle that ``pricewar.reports``
+inlines once per page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import altair as alt
+
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+SPEC_CLASS = "pricewar-vega-spec"
+
+
+def theme() -> dict:
+    """The project's Vega-Lite config: readable on a phone, titles left-aligned."""
+    return {
+        "config": {
+            "font": FONT,
+            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#eee"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def titled(chart: alt.Chart, finding: str, source: str) -> alt.Chart:
+    """Set the chart's title (the finding) and a subtitle naming its source."""
+    return chart.properties(title=alt.TitleParams(finding, subtitle=[f"Source: {source}"]))
+
+
+def _spec(chart) -> dict:
+    spec = chart.to_dict()
+    config = theme()["config"]
+    spec["config"] = {**config, **spec.get("config", {})}
+    return spec
+
+
+def chart_html(chart) -> str:
+    """HTML for one chart: static SVG plus the spec as JSON (no script, no network)."""
+    import vl_convert
+
+    spec = _spec(chart)
+    svg = vl_convert.vegalite_to_svg(spec)
+    payload = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c")  # no markup inside <script>
+    title = spec.get("title", {})
+    label = title.get("text", "") if isinstance(title, dict) else str(title)
+    return (f'<figure class="pricewar-chart" role="img" aria-label="{html.escape(label)}">'
+            f'<div class="pricewar-static">{svg}</div>'
+            f'<script type="application/json" class="{SPEC_CLASS}">{payload}</script></figure>')
+
+
+class _Displayed:
+    """What ``show`` returns: renders as the chart's HTML in any front end."""
+
+    def __init__(self, chart):
+        self.chart = chart
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        spec = _spec(self.chart)
+        title = spec.get("title", {})
+        label = title.get("text", "chart") if isinstance(title, dict) else str(title)
+        return {"text/html": chart_html(self.chart), "text/plain": f"[chart] {label}"}
+
+
+def show(chart):
+    """Display ``chart`` (an ``alt.Chart``) offline-safe; return it as the cell's value."""
+    return _Displayed(chart)
+
+
+def stacked_bars(frame, category: str, parts: dict[str, str], finding: str, source: str,
+                 value_title: str) -> alt.Chart:
+    """Horizontal bars of ``category``, stacked from the columns in ``parts`` (column → legend label)."""
+    long = frame.melt(id_vars=[category], value_vars=list(parts), var_name="part", value_name="value")
+    long["part"] = long["part"].map(parts)
+    order = list(frame[category])
+    chart = alt.Chart(long).mark_bar().encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None),
+        x=alt.X("value:Q", title=value_title, stack="zero"),
+        color=alt.Color("part:N", title=None, sort=list(parts.values())),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("part:N"), alt.Tooltip("value:Q")],
+    ).properties(width=520)
+    return titled(chart, finding, source)
+
+
+def yearly_bars(frame, year: str, value: str, color: str, finding: str, source: str, value_title: str) -> alt.Chart:
+    """Vertical bars per year, coloured by ``color``."""
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X(f"{year}:O", title="Year the price took effect"),
+        y=alt.Y(f"{value}:Q", title=value_title),
+        color=alt.Color(f"{color}:N", title="Source"),
+        tooltip=[f"{year}:O", f"{color}:N", f"{value}:Q"],
+    ).properties(width=520)
+    return titled(chart, finding, source)

@@ -1,0 +1,358 @@
+"""``pricewar run``: execute the reports of ``reports.yaml`` into a dated folder of HTML pages.
+
+Exit codes: 0 every report succeeded; 1 some report failed (the others are still
+written); 2 bad manifest or parameters (nothing executed). The run folder is
+built as ``<out>/.tmp-<run>`` and renamed to ``<out>/<YYYY-MM-DDTHHMMSS>`` when
+done; ``<out>/latest`` then points to it if every report succeeded. A run
+killed by SIGINT or SIGTERM removes its temporary folder and leaves ``latest``
+alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pricewar import __version__
+from pricewar.paths import PROJECT_ROOT
+
+DEFAULT_MANIFEST = PROJECT_ROOT / "reports.yaml"
+
+
+class RunError(Exception):
+    """A manifest or parameter problem found before anything ran (exit 2)."""
+
+
+@dataclass
+class Report:
+    name: str
+    notebook: str
+    title: str
+    parameters: dict = field(default_factory=dict)
+    order: int = 0
+
+
+def load_manifest(path: Path) -> list[Report]:
+    """The reports listed in ``path`` (YAML list of name, notebook, title, parameters)."""
+    if not path.exists():
+        raise RunError(f"{path}: manifest not found")
+    try:
+        entries = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise RunError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(entries, list) or not entries:
+        raise RunError(f"{path}: expected a non-empty list of reports")
+    reports, seen = [], set()
+    for i, entry in enumerate(entries, start=1):
+        where = f"{path}: report {i}"
+        if not isinstance(entry, dict):
+            raise RunError(f"{where}: expected a mapping with name, notebook, title, parameters")
+        missing = [k for k in ("name", "notebook", "title") if not entry.get(k)]
+        if missing:
+            raise RunError(f"{where}: missing {', '.join(missing)}")
+        unknown = set(entry) - {"name", "notebook", "title", "parameters"}
+        if unknown:
+            raise RunError(f"{where} ({entry['name']}): unknown key(s) {', '.join(sorted(unknown))}")
+        if entry["name"] in seen:
+            raise RunError(f"{where}: duplicate name {entry['name']!r}")
+        seen.add(entry["name"])
+        notebook = (path.parent / entry["notebook"]).resolve()
+        if not notebook.exists():
+            raise RunError(f"{where} ({entry['name']}): notebook {entry['notebook']} not found")
+        parameters = entry.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise RunError(f"{where} ({entry['name']}): parameters must be a mapping")
+        reports.append(Report(entry["name"], str(notebook), entry["title"], _plain(parameters), order=i))
+    return reports
+
+
+def _plain(value):
+    """YAML values as notebook parameters: dates become ISO strings."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def parse_overrides(pairs: list[str]) -> dict:
+    """``-p KEY=VALUE`` pairs; VALUE is read as YAML (``3`` is an int, ``[a, b]`` a list)."""
+    overrides = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise RunError(f"-p {pair!r}: expected KEY=VALUE")
+        try:
+            overrides[key] = _plain(yaml.safe_load(raw)) if raw != "" else ""
+        except yaml.YAMLError:
+            overrides[key] = raw
+    return overrides
+
+
+_TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "list": (list,),
+          "dict": (dict,), "None": (type(None),)}
+
+
+def type_matches(value, annotation: str) -> bool:
+    """Whether ``value`` fits a parameters-cell annotation such as ``int``, ``str | None``, ``list[str]``."""
+    if not annotation or annotation == "None" and value is None:
+        return True
+    for option in (part.strip() for part in annotation.replace("Optional[", "None | ").rstrip("]").split("|")):
+        base, _, inner = option.partition("[")
+        kinds = _TYPES.get(base)
+        if kinds is None:
+            return True  # an annotation this check does not know: accept
+        if isinstance(value, bool) and bool not in kinds:
+            continue  # True is an int in Python, not in a parameters cell
+        if isinstance(value, kinds):
+            if base == "list" and inner:
+                element = inner.rstrip("]")
+                return all(type_matches(v, element) for v in value)
+            return True
+    return False
+
+
+def check_parameters(reports: list[Report]) -> dict[str, dict]:
+    """Check every report's parameters against its notebook's parameters cell; raise RunError."""
+    import papermill
+
+    declared_by_notebook: dict[str, dict] = {}
+    problems = []
+    for report in reports:
+        if report.notebook not in declared_by_notebook:
+            declared_by_notebook[report.notebook] = papermill.inspect_notebook(report.notebook)
+        declared = declared_by_notebook[report.notebook]
+        names = ", ".join(sorted(declared)) or "none"
+        for key, value in report.parameters.items():
+            if key not in declared:
+                problems.append(f"report {report.name!r}: unknown parameter {key!r}; "
+                                f"{Path(report.notebook).name} has: {names}")
+                continue
+            annotation = declared[key].get("inferred_type_name") or ""
+            if not type_matches(value, annotation):
+                problems.append(f"report {report.name!r}: parameter {key!r} = {value!r} is "
+                                f"{type(value).__name__}, expected {annotation}")
+    if problems:
+        raise RunError("bad parameters, nothing was run:\n  " + "\n  ".join(problems))
+    return declared_by_notebook
+
+
+def git_commit() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                             text=True, timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return sha + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def kernel_name() -> str:
+    """The project's kernel ("pricewar", installed by `make setup`), else this Python's own."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return "pricewar" if "pricewar" in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def vega_bundle_path() -> Path:
+    """The Vega bundle for this vl-convert version, cached on disk (building it takes ~1.7 s)."""
+    import vl_convert
+
+    from pricewar import reports
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pricewar"
+    path = cache / f"vega-bundle-{vl_convert.__version__}.js"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(reports.vega_bundle())
+        os.replace(tmp, path)
+    return path
+
+
+def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path: str) -> dict:
+    """Worker: run one notebook with papermill, then write its HTML. Never raises for a notebook error."""
+    import nbformat
+    import papermill
+
+    from pricewar import reports
+
+    started = time.monotonic()
+    output = Path(folder) / f"{report['name']}.ipynb"
+    error = None
+    logs = Path(folder) / "logs"
+    logs.mkdir(exist_ok=True)
+    saved_stderr = os.dup(2)
+    with open(logs / f"{report['name']}.log", "w") as log:
+        os.dup2(log.fileno(), 2)  # the kernel's own messages go to the run's log, not the cron mail
+        try:
+            papermill.execute_notebook(report["notebook"], str(output), parameters=report["parameters"],
+                                       kernel_name=kernel, progress_bar=False, log_output=False,
+                                       cwd=str(PROJECT_ROOT), shutdown_kernel="immediate")
+        except papermill.PapermillExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
+        except Exception as exc:  # the kernel died, the notebook is unreadable, ...
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+    duration = time.monotonic() - started
+    headlines: list = []
+    if output.exists():
+        nb = nbformat.read(output, as_version=4)
+        error = error or reports.notebook_error(nb)
+        headlines = reports.read_headlines(nb)
+    else:
+        nb = nbformat.read(report["notebook"], as_version=4)
+    footer = {
+        "Report": f"{report['name']} ({Path(report['notebook']).name})",
+        "Parameters": json.dumps(report["parameters"], sort_keys=True) or "{}",
+        "Data snapshot": context["snapshot"],
+        "pricewar": context["package_version"],
+        "Git commit": context["git_commit"],
+        "Generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+    }
+    page = reports.to_html(nb, report["title"], footer, error=error, bundle=Path(bundle_path).read_text())
+    (Path(folder) / f"{report['name']}.html").write_text(page, encoding="utf-8")
+    return {"status": "failed" if error else "ok", "error": error, "duration_s": round(duration, 2),
+            "headlines": headlines}
+
+
+def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
+    """Pin ``snapshot="latest"`` to the concrete snapshot id, so the run records what it read."""
+    from pricewar import snapshot
+
+    latest = snapshot.resolve("latest").name
+    if "snapshot" not in declared:
+        return parameters, latest
+    value = parameters.get("snapshot", declared["snapshot"].get("default", "").strip("\"'"))
+    if value in ("latest", ""):
+        return {**parameters, "snapshot": latest}, latest
+    return parameters, value
+
+
+def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overrides: dict | None = None,
+        out: Path = PROJECT_ROOT / "reports", jobs: int | None = None, quiet: bool = False) -> int:
+    """Execute the selected reports; return the exit code (see module docstring)."""
+    reports = load_manifest(Path(manifest))
+    if names:
+        unknown = [n for n in names if n not in {r.name for r in reports}]
+        if unknown:
+            raise RunError(f"unknown report(s) {', '.join(unknown)}; {manifest} has: "
+                           f"{', '.join(r.name for r in reports)}")
+        reports = [r for r in reports if r.name in names]
+    for report in reports:
+        report.parameters = {**report.parameters, **(overrides or {})}
+    declared = check_parameters(reports)
+    pinned = []
+    snapshots = set()
+    for report in reports:
+        parameters, snapshot_id = _resolve_snapshot(report.parameters, declared[report.notebook])
+        snapshots.add(snapshot_id)
+        pinned.append(Report(report.name, report.notebook, report.title, parameters, report.order))
+    context = {"snapshot": ", ".join(sorted(snapshots)), "package_version": __version__,
+               "git_commit": git_commit()}
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    run_id = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
+    while (out / run_id).exists():
+        run_id += "-2"
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=out))
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    started_at = dt.datetime.now(dt.timezone.utc)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    executor = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        bundle = str(vega_bundle_path())
+        kernel = kernel_name()
+        futures = {executor.submit(_execute, asdict(r), str(staging), kernel, context, bundle): r for r in pinned}
+        results = _watch(futures, quiet)
+        executor.shutdown(wait=True)
+        run_record = {
+            "run_id": run_id, "snapshot": context["snapshot"], "package_version": __version__,
+            "git_commit": context["git_commit"], "kernel": kernel, "jobs": jobs,
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "reports": [{**asdict(r), "notebook": os.path.relpath(r.notebook, PROJECT_ROOT),
+                         "html": f"{r.name}.html", "ipynb": f"{r.name}.ipynb", **results[r.name]}
+                        for r in pinned],
+        }
+        from pricewar import reports as report_pages
+
+        (staging / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
+        (staging / "index.html").write_text(report_pages.index_html(run_record), encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; reports are meant to be read
+        os.rename(staging, out / run_id)
+    except BaseException:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()  # kernels exit when their parent does (ipykernel's parent poller)
+        executor.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    failed = [r for r in run_record["reports"] if r["status"] != "ok"]
+    if not failed:
+        _point_latest(out, run_id)
+    if not quiet or failed:
+        print(f"run {run_id}: {len(pinned) - len(failed)} ok, {len(failed)} failed → {out / run_id}/index.html",
+              file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def _point_latest(out: Path, run_id: str) -> None:
+    """Atomically point ``<out>/latest`` at ``run_id`` (a relative symlink)."""
+    tmp = out / f".latest-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(run_id, tmp)
+    os.replace(tmp, out / "latest")
+
+
+def _watch(futures: dict, quiet: bool) -> dict[str, dict]:
+    """Wait for the reports, printing a line per report whenever its state changes."""
+    started = time.monotonic()
+    state = {r.name: "queued" for r in futures.values()}
+    results: dict[str, dict] = {}
+    width = max(len(name) for name in state)
+    pending = set(futures)
+    while pending:
+        for future in list(pending):
+            report = futures[future]
+            if future.done():
+                pending.discard(future)
+                results[report.name] = future.result()
+                new = results[report.name]["status"]
+            elif future.running():
+                new = "running"
+            else:
+                continue
+            if new != state[report.name]:
+                state[report.name] = new
+                if not quiet:
+                    extra = f" — {results[report.name]['error']}" if new == "failed" else ""
+                    print(f"[{time.monotonic() - started:6.1f}s] {report.name:<{width}}  {new}{extra}", flush=True)
+        if pending:
+            time.sleep(0.1)
+    return results

@@ -1,0 +1,96 @@
+"""Every page of a real run opens in headless Chromium with no network and shows its charts.
+
+Chromium is Debian's (`.ci/run` installs it). Requests are routed to a local
+proxy that records them: a page that tries to fetch anything fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from pricewar import runner
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+# Chromium's own background calls (clock sync, updates, accounts) go to Google even when the
+# page asks for nothing; they are not the page's requests. Anything else fails the test.
+BROWSER_SERVICES = re.compile(r"^(GET|CONNECT|POST) (https?://)?[a-z0-9.-]*(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)[:/ ]")
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("Chromium is required in CI: .ci/run installs Debian's chromium")
+    pytest.skip("chromium not installed (apt-get install chromium)", allow_module_level=True)
+
+
+class RecordingProxy:
+    """A TCP listener that counts connections; Chromium sends every http(s) request to it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        self.requests: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.settimeout(1)
+            try:
+                self.requests.append(conn.recv(200))
+            except OSError:
+                self.requests.append(b"?")
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    assert runner.run(out=out, quiet=True) == 0
+    return (out / "latest").resolve()
+
+
+def chromium(page: Path, proxy: RecordingProxy, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{proxy.port}",
+         "--proxy-bypass-list=<-loopback>", "--virtual-time-budget=10000", *args, page.as_uri()],
+        capture_output=True, timeout=120)
+
+
+def pages(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+def test_every_chart_renders_interactively_without_network(run_folder, tmp_path):
+    from PIL import Image
+
+    proxy = RecordingProxy()
+    assert len(pages(run_folder)) >= 2  # index + at least one report
+    for i, page in enumerate(pages(run_folder)):
+        dom = chromium(page, proxy, tmp_path / f"p{i}", "--dump-dom").stdout.decode()
+        assert "</html>" in dom, page.name
+        figures = dom.count('class="pricewar-chart"')
+        if page.name != "index.html":
+            assert figures >= 1, f"{page.name}: no chart"
+        assert dom.count('data-rendered="interactive"') == figures, f"{page.name}: a chart did not render"
+        assert 'data-render-error="' not in dom, page.name
+        shot = tmp_path / f"{page.stem}.png"
+        chromium(page, proxy, tmp_path / f"s{i}", "--window-size=1000,1400", f"--screenshot={shot}")
+        colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colours is None or len(colours) > 50, f"{page.name}: the screenshot is blank"
+    from_pages = [r for r in proxy.requests if not BROWSER_SERVICES.search(r.split(b"\r\n")[0].decode("latin-1"))]
+    assert from_pages == [], f"requests left the page: {from_pages[:3]}"

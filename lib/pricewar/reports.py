@@ -7,8 +7,8 @@ never carries a number typed by hand.
 
 from __future__ import annotations
 
+import functools
 import html
-import json
 from pathlib import Path
 
 HEADLINE_MIME = "application/vnd.pricewar.headline+json"
@@ -69,19 +69,26 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle().replace("</script", "<\\/script")
 
 
-def to_html(nb, title: str, footer: dict, error: str | None = None, bundle: str | None = None) -> str:
-    """A self-contained HTML page of an executed notebook: no code, no network, charts inlined."""
+@functools.cache
+def exporter():
+    """nbconvert's HTML exporter with the project's template, built once per process."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="pricewar", extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
+    html_exporter = HTMLExporter(template_name="pricewar", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    html_exporter.exclude_input = True
+    html_exporter.exclude_input_prompt = True
+    html_exporter.exclude_output_prompt = True
+    html_exporter.template  # compile the template now
+    return html_exporter
+
+
+def to_html(nb, title: str, footer: dict, error: str | None = None, bundle: str | None = None) -> str:
+    """A self-contained HTML page of an executed notebook: no code, no network, charts inlined."""
     nb = nb.copy()
     nb.metadata = {**nb.metadata, "title": title}  # the page's <title>; the notebook's own heading leads the page
     resources = {"pricewar": {"title": title, "footer": footer, "error": error,
                               "bundle": bundle if bundle is not None else vega_bundle()}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body
 
 

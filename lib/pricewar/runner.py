@@ -185,6 +185,15 @@ def vega_bundle_path() -> Path:
     return path
 
 
+def _warm_worker() -> None:
+    """Import what every report needs, and build the HTML exporter, once per worker process."""
+    import papermill  # noqa: F401
+
+    from pricewar import reports
+
+    reports.exporter()
+
+
 def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path: str) -> dict:
     """Worker: run one notebook with papermill, then write its HTML. Never raises for a notebook error."""
     import nbformat
@@ -258,7 +267,15 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         reports = [r for r in reports if r.name in names]
     for report in reports:
         report.parameters = {**report.parameters, **(overrides or {})}
-    declared = check_parameters(reports)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    # Workers start now and import papermill and nbconvert while the parameters are checked.
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+    try:
+        # in a worker: papermill is imported there anyway, so the main process never pays for it
+        declared = executor.submit(check_parameters, reports).result()
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
     pinned = []
     snapshots = set()
     for report in reports:
@@ -273,7 +290,6 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     while (out / run_id).exists():
         run_id += "-2"
     staging = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=out))
-    jobs = max(1, jobs or os.cpu_count() or 1)
     started_at = dt.datetime.now(dt.timezone.utc)
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
@@ -281,7 +297,6 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, interrupted)
-    executor = ProcessPoolExecutor(max_workers=jobs)
     try:
         bundle = str(vega_bundle_path())
         kernel = kernel_name()

@@ -12,7 +12,7 @@ from pricewar.sources import model_prices, models_dev
 
 D = dt.date
 SNAPSHOT_DATE = D(2026, 11, 28)
-SCORES = "model_id,metric,score,as_of,source_url,note\no3,gpqa_diamond,80,2025-05-01,https://example.org/s,fixture\n"
+SCORES = "model_id,metric,score,as_of,applies_from,source_url,note\no3,gpqa_diamond,80,2025-05-01,,https://example.org/s,fixture\n"
 CURATED_PRICES_HEADER = ("model_id,host,start_date,end_date,input_usd_per_mtok,output_usd_per_mtok,"
                          "cached_input_usd_per_mtok,source,source_url,note\n")
 
@@ -119,7 +119,7 @@ def test_failed_write_leaves_no_partial_folder(tmp_path):
 
 def test_cli_refresh_reports_bad_curated_data(data_dir, capsys):
     (data_dir / "curated" / "scores.csv").write_text(
-        "model_id,metric,score,as_of,source_url,note\ngpt-4o,gpqa_diamond,50,2024-13-01,https://example.org/,\n")
+        "model_id,metric,score,as_of,applies_from,source_url,note\ngpt-4o,gpqa_diamond,50,2024-13-01,,https://example.org/,\n")
     assert cli.main(["data", "refresh", "--date", "2026-02-01"]) == 1
     err = capsys.readouterr().err
     assert "scores.csv:2: as_of: '2024-13-01' — malformed date: expected YYYY-MM-DD" in err
@@ -138,4 +138,4 @@ def test_an_unexplained_disagreement_with_the_packages_fails_the_refresh(tmp_pat
 def test_a_curated_price_needs_a_capability_score(tmp_path):
     with pytest.raises(schema.ValidationError, match="model_id: 'o3' — has a curated price but no capability score"):
         build(tmp_path, "o3,openai,2025-06-10,,2,8,0.5,curated,https://example.org/cut,cut\n",
-              scores="model_id,metric,score,as_of,source_url,note\n")
+              scores="model_id,metric,score,as_of,applies_from,source_url,note\n")

@@ -37,8 +37,8 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     },
     "scores": {
         "model_id": ("id", True), "metric": ("id", True), "score": ("score", True),
-        "as_of": ("date", True), "source_url": ("url", True), "source": ("str", False),
-        "note": ("str", False),
+        "as_of": ("date", True), "applies_from": ("date", False), "source_url": ("url", True),
+        "source": ("str", False), "note": ("str", False),
     },
     "aliases": {"alias": ("str", True), "model_id": ("id", True), "source": ("str", True)},
     "unscored": {"model_id": ("id", True), "reason": ("str", True), "checked_on": ("date", True)},
@@ -57,7 +57,7 @@ CURATED_COLUMNS = {
                "context_window", "params_total_b", "params_active_b", "license", "source_url", "note"],
     "prices": ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
                "cached_input_usd_per_mtok", "source", "source_url", "note"],
-    "scores": ["model_id", "metric", "score", "as_of", "source_url", "note"],
+    "scores": ["model_id", "metric", "score", "as_of", "applies_from", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
     "unscored": ["model_id", "reason", "checked_on"],
 }
@@ -66,7 +66,7 @@ CURATED_COLUMNS = {
 KEYS = {
     "models": ["model_id"],
     "prices": ["model_id", "host", "start_date"],
-    "scores": ["model_id", "metric", "as_of", "source_url"],
+    "scores": ["model_id", "metric", "as_of", "applies_from", "source_url"],
     "aliases": ["alias"],
     "conflicts": ["model_id", "host", "start_date", "other_source"],
     "unscored": ["model_id"],

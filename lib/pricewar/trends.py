@@ -1,0 +1,221 @@
+"""How fast the price of a given capability falls, and which price moves drove it.
+
+Prices are USD per 1M tokens. The blended price is (r·input + output)/(r+1) with
+r input tokens per output token (r = 3 by default: the Artificial Analysis /
+Epoch AI convention). Dates are pandas Timestamps (day precision).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_YEAR = 365.25
+
+
+def blended_price(input_usd_per_mtok, output_usd_per_mtok, ratio: float = 3.0):
+    """Blended USD per 1M tokens: (ratio·input + output)/(ratio + 1). Works on scalars and Series."""
+    if ratio < 0:
+        raise ValueError(f"ratio must be >= 0, got {ratio}")
+    return (ratio * input_usd_per_mtok + output_usd_per_mtok) / (ratio + 1)
+
+
+def first_party_prices(cat) -> pd.DataFrame:
+    """Price intervals on each model's creator's own API (the list prices)."""
+    creator = cat.prices["model_id"].map(dict(zip(cat.models["model_id"], cat.models["creator"])))
+    return cat.prices[cat.prices["host"] == creator]
+
+
+def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: float = 3.0) -> pd.DataFrame:
+    """Every change of an existing model's list price at a host, largest cut first.
+
+    A change is a new interval whose input or output price differs from the
+    previous interval of the same (model_id, host). ``pct_change`` is the change
+    of the blended price in percent (negative = cut); changes smaller than
+    ``min_cut_pct`` in absolute value are left out. Cuts and increases both appear
+    (``kind``).
+    """
+    ordered = prices.sort_values(["model_id", "host", "start_date"])
+    previous = ordered.groupby(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok"]].shift()
+    changed = previous["input_usd_per_mtok"].notna() & (
+        (ordered["input_usd_per_mtok"] != previous["input_usd_per_mtok"])
+        | (ordered["output_usd_per_mtok"] != previous["output_usd_per_mtok"]))
+    rows = ordered[changed]
+    old = previous[changed]
+    out = pd.DataFrame({
+        "date": rows["start_date"], "model_id": rows["model_id"], "host": rows["host"],
+        "old_input_usd_per_mtok": old["input_usd_per_mtok"], "old_output_usd_per_mtok": old["output_usd_per_mtok"],
+        "new_input_usd_per_mtok": rows["input_usd_per_mtok"], "new_output_usd_per_mtok": rows["output_usd_per_mtok"],
+    })
+    out["old_blended_usd_per_mtok"] = blended_price(out["old_input_usd_per_mtok"], out["old_output_usd_per_mtok"], ratio)
+    out["new_blended_usd_per_mtok"] = blended_price(out["new_input_usd_per_mtok"], out["new_output_usd_per_mtok"], ratio)
+    out["pct_change"] = 100 * (out["new_blended_usd_per_mtok"] / out["old_blended_usd_per_mtok"] - 1)
+    out["kind"] = np.where(out["pct_change"] < 0, "cut", "increase")
+    out["source"], out["source_url"], out["note"] = rows["source"], rows["source_url"], rows["note"]
+    out = out[out["pct_change"].abs() >= min_cut_pct]
+    return out.sort_values(["pct_change", "date", "model_id"], ignore_index=True)
+
+
+_EARLIEST = pd.Timestamp("1900-01-01")
+
+
+def score_periods(scores: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Scores on ``metric`` with the day each starts to apply to its model id.
+
+    An API name can move to a new version (``deepseek-chat`` was DeepSeek-V3,
+    then V3.1): a score row applies from its ``applies_from`` (blank = from the
+    start) until the next row of the same model. Among rows applying from the
+    same day, the latest ``as_of`` wins.
+    """
+    rows = scores[scores["metric"] == metric].assign(
+        applies_from=lambda f: f["applies_from"].fillna(_EARLIEST) if "applies_from" in f else _EARLIEST)
+    rows = rows.sort_values(["model_id", "applies_from", "as_of"]).groupby(["model_id", "applies_from"]).tail(1)
+    return rows[["model_id", "applies_from", "score"]].reset_index(drop=True)
+
+
+def latest_scores(scores: pd.DataFrame, metric: str) -> pd.Series:
+    """Each model's score on ``metric`` (0–100) as it applies today, indexed by model_id."""
+    return score_periods(scores, metric).groupby("model_id")["score"].last()
+
+
+def _with_scores(live: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Attach to each (date, model) row the score in force on that date (rows without one drop out)."""
+    joined = live.merge(periods, on="model_id")
+    joined = joined[joined["applies_from"] <= joined["date"]]
+    joined = joined.sort_values("applies_from").groupby(["date", "model_id", "host"], sort=False).tail(1)
+    return joined
+
+
+def threshold_score(cat, metric: str, threshold) -> float:
+    """A threshold given as a number (a score) or a model name (that model's score)."""
+    if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+        return float(threshold)
+    model_id = cat.resolve(str(threshold))
+    scores = latest_scores(cat.scores, metric)
+    if model_id not in scores.index:
+        raise KeyError(f"{model_id} has no {metric} score; models with one: {len(scores)}")
+    return float(scores[model_id])
+
+
+def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = 3.0,
+                         start=None, end=None) -> pd.DataFrame:
+    """For each date, the cheapest model whose ``metric`` score is at least ``threshold``.
+
+    ``threshold``: a score, or a model name whose score is the bar. Prices at any
+    host count (the cheapest way to buy that capability). ``dates`` default to
+    every day an eligible price starts or ends (Epoch AI's method: a price change
+    is a new observation on its date), between ``start`` and ``end``. Returns
+    date, model_id, host, blended_usd_per_mtok, score; dates with no eligible
+    price are left out.
+    """
+    bar = threshold_score(cat, metric, threshold)
+    periods = score_periods(cat.scores, metric)
+    periods = periods[periods["score"] >= bar - 1e-9]
+    prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
+    prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
+    if dates is None:
+        events = pd.concat([prices["start_date"], prices["end_date"].dropna()])
+        dates = events.drop_duplicates().sort_values()
+    dates = pd.Series(pd.to_datetime(list(dates))).drop_duplicates().sort_values(ignore_index=True)
+    if start is not None:
+        dates = dates[dates >= pd.Timestamp(start)]
+    if end is not None:
+        dates = dates[dates <= pd.Timestamp(end)]
+    if prices.empty or dates.empty:
+        return pd.DataFrame(columns=["date", "model_id", "host", "blended_usd_per_mtok", "score"])
+    grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
+    live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
+    live = _with_scores(live, periods)
+    best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
+    return best[["date", "model_id", "host", "blended_usd_per_mtok", "score"]].reset_index(drop=True)
+
+
+def price_changes_only(series: pd.DataFrame, value: str = "blended_usd_per_mtok") -> pd.DataFrame:
+    """The rows of a step series where its value changes (the observations a fit uses)."""
+    changed = series[value].ne(series[value].shift())
+    return series[changed].reset_index(drop=True)
+
+
+def fit_decline_rate(points: pd.DataFrame, value: str = "blended_usd_per_mtok", date: str = "date",
+                     confidence: float = 0.90) -> dict:
+    """Log-linear fit of price against time.
+
+    Returns ``factor_per_year`` (how many times cheaper per year: 4.0 means the
+    price falls to a quarter each year), its ``ci_low``/``ci_high`` at
+    ``confidence`` (t interval on the slope), ``r2``, ``n`` and the period.
+    """
+    from scipy import stats
+
+    frame = points[[date, value]].dropna()
+    frame = frame[frame[value] > 0]
+    n = len(frame)
+    if n < 3:
+        raise ValueError(f"a decline rate needs at least 3 observations, got {n}")
+    years = (frame[date] - frame[date].min()).dt.total_seconds().to_numpy() / 86400 / DAYS_PER_YEAR
+    if np.ptp(years) == 0:
+        raise ValueError("all observations are on one date")
+    fit = stats.linregress(years, np.log10(frame[value].to_numpy()))
+    t = stats.t.ppf(0.5 + confidence / 2, n - 2)
+    slope_low, slope_high = fit.slope - t * fit.stderr, fit.slope + t * fit.stderr
+    return {
+        "factor_per_year": 10 ** (-fit.slope),
+        "ci_low": 10 ** (-slope_high),
+        "ci_high": 10 ** (-slope_low),
+        "confidence": confidence,
+        "r2": fit.rvalue ** 2,
+        "n": n,
+        "start": frame[date].min(),
+        "end": frame[date].max(),
+    }
+
+
+def decompose_fall(series: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    """Split the fall of a cheapest-price series into repricing vs cheaper new models.
+
+    Each drop of the series is attributed to ``new model`` when the newly
+    cheapest model got its first price at any host that day, else to
+    ``repricing`` (an existing model's price was cut). Returns each category's
+    total fall in log10 units, as a factor (×) and as a share of the whole fall.
+    """
+    first_priced = prices.groupby("model_id")["start_date"].min()
+    steps = series.assign(previous=series["blended_usd_per_mtok"].shift())
+    drops = steps[steps["previous"].notna() & (steps["blended_usd_per_mtok"] < steps["previous"])].copy()
+    drops["log10_fall"] = np.log10(drops["previous"] / drops["blended_usd_per_mtok"])
+    launched = drops["model_id"].map(first_priced) == drops["date"]
+    drops["cause"] = np.where(launched, "new model", "repricing")
+    total = drops["log10_fall"].sum()
+    out = drops.groupby("cause")["log10_fall"].agg(["sum", "count"]).reindex(["repricing", "new model"], fill_value=0)
+    out = out.rename(columns={"sum": "log10_fall", "count": "drops"})
+    out["factor"] = 10 ** out["log10_fall"]
+    out["share_pct"] = 100 * out["log10_fall"] / total if total > 0 else math.nan
+    return out.reset_index(names="cause")
+
+
+def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float = 3.0) -> pd.DataFrame:
+    """Each creator's best-scoring model priced on each date, and its blended price.
+
+    The creator's own API counts where it prices the model; otherwise the
+    cheapest host (open-weights models of creators without an API of their own).
+    """
+    periods = score_periods(cat.scores, metric)
+    creator_of = dict(zip(cat.models["model_id"], cat.models["creator"]))
+    prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
+    prices["creator"] = prices["model_id"].map(creator_of)
+    prices = prices[prices["creator"].isin(creators)]
+    own = prices["host"] == prices["creator"]
+    has_own = set(prices.loc[own, "model_id"])
+    prices = prices[own | ~prices["model_id"].isin(has_own)]
+    prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
+    grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
+    live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
+    live = _with_scores(live, periods)
+    best = (live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
+            .groupby(["creator", "date"]).head(1))
+    return best[["creator", "date", "model_id", "host", "score", "blended_usd_per_mtok"]].reset_index(drop=True)
+
+
+def month_starts(start, end) -> pd.DatetimeIndex:
+    """First day of every month from ``start`` to ``end`` (inclusive)."""
+    return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")

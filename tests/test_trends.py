@@ -1,0 +1,120 @@
+"""Known-answer tests of the price-trend library."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pricewar import trends
+
+
+def test_blended_price_weights_input_three_to_one():
+    assert trends.blended_price(30.0, 60.0) == 37.5
+    assert trends.blended_price(30.0, 60.0, ratio=1.0) == 45.0
+    assert trends.blended_price(pd.Series([2.0]), pd.Series([8.0]), ratio=0.0).tolist() == [8.0]
+    with pytest.raises(ValueError):
+        trends.blended_price(1.0, 1.0, ratio=-1)
+
+
+def halving_every_six_months(noise: float = 0.0, n: int = 13, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    dates = pd.to_datetime("2023-01-01") + pd.to_timedelta(np.arange(n) * 365.25 / 4, unit="D")
+    years = np.arange(n) / 4
+    price = 100 * 2 ** (-years / 0.5) * 10 ** (noise * rng.standard_normal(n))
+    return pd.DataFrame({"date": dates, "blended_usd_per_mtok": price})
+
+
+def test_halving_every_six_months_is_four_times_per_year():
+    fit = trends.fit_decline_rate(halving_every_six_months())
+    assert fit["factor_per_year"] == pytest.approx(4.0, rel=1e-6)
+    assert fit["ci_low"] == pytest.approx(4.0, rel=1e-6) and fit["ci_high"] == pytest.approx(4.0, rel=1e-6)
+    assert fit["r2"] == pytest.approx(1.0) and fit["n"] == 13
+
+
+def test_confidence_interval_widens_with_noise():
+    widths = []
+    for noise in (0.05, 0.2, 0.5):
+        fit = trends.fit_decline_rate(halving_every_six_months(noise=noise))
+        assert fit["ci_low"] < fit["factor_per_year"] < fit["ci_high"]
+        widths.append(np.log(fit["ci_high"] / fit["ci_low"]))
+    assert widths[0] < widths[1] < widths[2]
+
+
+def test_fit_needs_three_points():
+    with pytest.raises(ValueError, match="at least 3"):
+        trends.fit_decline_rate(halving_every_six_months(n=2))
+
+
+def prices(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["model_id", "host", "start_date", "end_date", "input_usd_per_mtok",
+                                        "output_usd_per_mtok"])
+    for column in ("start_date", "end_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame.assign(source="curated", source_url="https://example.org/", note="")
+
+
+def test_a_seventy_percent_cut_is_detected_as_seventy_percent():
+    frame = prices([
+        ("m", "x", "2024-01-01", "2024-06-01", 10.0, 30.0),
+        ("m", "x", "2024-06-01", None, 3.0, 9.0),     # -70 %
+        ("n", "x", "2024-01-01", "2024-03-01", 1.0, 1.0),
+        ("n", "x", "2024-03-01", None, 1.1, 1.1),     # +10 %, an increase
+    ])
+    cuts = trends.detect_price_cuts(frame, min_cut_pct=0)
+    assert cuts["pct_change"].round(6).tolist() == [-70.0, 10.0]
+    assert cuts["kind"].tolist() == ["cut", "increase"]
+    assert cuts.iloc[0]["old_blended_usd_per_mtok"] == 15.0 and cuts.iloc[0]["new_blended_usd_per_mtok"] == 4.5
+    assert trends.detect_price_cuts(frame, min_cut_pct=20)["model_id"].tolist() == ["m"]
+
+
+def test_a_cached_price_change_alone_is_not_a_list_price_change():
+    frame = prices([("m", "x", "2024-01-01", "2024-06-01", 10.0, 30.0), ("m", "x", "2024-06-01", None, 10.0, 30.0)])
+    assert trends.detect_price_cuts(frame).empty
+
+
+class FakeCatalog:
+    def __init__(self, price_rows, score_rows):
+        self.prices = prices(price_rows)
+        self.scores = pd.DataFrame(score_rows, columns=["model_id", "metric", "score", "as_of", "applies_from"])
+        for column in ("as_of", "applies_from"):
+            self.scores[column] = pd.to_datetime(self.scores[column])
+        self.models = pd.DataFrame({"model_id": sorted(set(self.prices["model_id"])), "creator": "c"})
+
+    def resolve(self, name):
+        return name
+
+
+def test_cheapest_at_or_above_follows_price_changes_and_launches():
+    cat = FakeCatalog(
+        [("big", "c", "2023-01-01", "2024-01-01", 30.0, 60.0), ("big", "c", "2024-01-01", None, 10.0, 20.0),
+         ("small", "c", "2023-06-01", None, 0.1, 0.1), ("good", "c", "2023-09-01", None, 5.0, 5.0)],
+        [("big", "gpqa_diamond", 40, "2023-01-01", None), ("small", "gpqa_diamond", 20, "2023-06-01", None),
+         ("good", "gpqa_diamond", 45, "2023-09-01", None)])
+    series = trends.cheapest_at_or_above(cat, "gpqa_diamond", "big")
+    assert series[["date", "model_id", "blended_usd_per_mtok"]].astype(str).values.tolist() == [
+        ["2023-01-01", "big", "37.5"], ["2023-09-01", "good", "5.0"], ["2024-01-01", "good", "5.0"]]
+    # the small model is cheaper but below the bar: never chosen
+    assert "small" not in set(series["model_id"])
+
+
+def test_a_score_applies_only_from_the_day_its_version_took_the_name():
+    cat = FakeCatalog(
+        [("alias", "c", "2023-01-01", None, 1.0, 1.0), ("ref", "c", "2023-01-01", None, 30.0, 30.0)],
+        [("ref", "gpqa_diamond", 40, "2023-01-01", None),
+         ("alias", "gpqa_diamond", 20, "2023-01-01", None),           # the old version: below the bar
+         ("alias", "gpqa_diamond", 60, "2024-05-01", "2024-05-01")])  # the new version, from May 2024
+    series = trends.cheapest_at_or_above(cat, "gpqa_diamond", "ref", dates=["2023-06-01", "2024-06-01"])
+    assert series["model_id"].tolist() == ["ref", "alias"]
+    assert trends.latest_scores(cat.scores, "gpqa_diamond")["alias"] == 60
+
+
+def test_decompose_fall_separates_repricing_from_new_models():
+    series = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-06-01", "2024-01-01"]),
+                           "model_id": ["a", "a", "b"], "blended_usd_per_mtok": [100.0, 10.0, 1.0]})
+    launch = prices([("a", "x", "2023-01-01", "2023-06-01", 100, 100), ("a", "x", "2023-06-01", None, 10, 10),
+                     ("b", "x", "2024-01-01", None, 1, 1)])
+    parts = trends.decompose_fall(series, launch).set_index("cause")
+    assert parts.loc["repricing", "factor"] == pytest.approx(10.0)
+    assert parts.loc["new model", "factor"] == pytest.approx(10.0)
+    assert parts["share_pct"].sum() == pytest.approx(100.0)

@@ -80,3 +80,13 @@ def test_genai_prices_dated_changes_off_peak_and_aliases():
     assert data.aliases == [{"alias": "o3-2025-04-16", "raw_id": "o3", "host": "deepseek"}]
     assert data.skipped == {"scheduled change dated after the snapshot date": 1,
                             "no per-token input and output price": 1}
+
+
+def test_genai_prices_skips_prices_imported_from_another_host():
+    imported = gp.ModelInfo(id="gpt-oss-20b", match=gp.ClauseEquals(equals="gpt-oss-20b"),
+                            price_comments="Imported from OpenRouter pricing; verify against OpenAI pricing when "
+                                           "native API pricing is published.",
+                            prices=gp.ModelPrice(input_mtok=Decimal("0.029"), output_mtok=Decimal("0.14")))
+    data = genai_prices.rows_from_genai_prices([_provider([imported])], "0.2.3", D(2026, 11, 28))
+    assert data.prices == []
+    assert data.skipped == {"price imported from another host, not this provider's own": 1}

@@ -99,3 +99,31 @@ def yearly_bars(frame, year: str, value: str, color: str, finding: str, source: 
         tooltip=[f"{year}:O", f"{color}:N", f"{value}:Q"],
     ).properties(width=520)
     return titled(chart, finding, source)
+
+
+def price_steps(frame, color: str, finding: str, source: str) -> alt.Chart:
+    """Step lines of ``blended_usd_per_mtok`` over ``date`` on a log scale, one line per ``color``."""
+    chart = alt.Chart(frame).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X("date:T", title="Date"),
+        y=alt.Y("blended_usd_per_mtok:Q", title="Blended price (USD per 1M tokens, log scale)",
+                scale=alt.Scale(type="log")),
+        color=alt.Color(f"{color}:N", title=color.replace("_", " ").capitalize()),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip(f"{color}:N"), alt.Tooltip("model_id:N", title="model"),
+                 alt.Tooltip("host:N"), alt.Tooltip("blended_usd_per_mtok:Q", title="USD / 1M tokens", format=".4g")],
+    ).properties(width=620, height=320)
+    return titled(chart, finding, source)
+
+
+def cut_timeline(cuts, finding: str, source: str) -> alt.Chart:
+    """Each list-price change as a point: date against % change of the blended price."""
+    chart = alt.Chart(cuts).mark_circle(opacity=0.75).encode(
+        x=alt.X("date:T", title="Date the new price took effect"),
+        y=alt.Y("pct_change:Q", title="Change of the blended price (%)"),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["cut", "increase"], range=["#1a7f37", "#c62828"])),
+        size=alt.Size("old_blended_usd_per_mtok:Q", title="Old price (USD / 1M)", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("model_id:N", title="model"), alt.Tooltip("host:N"),
+                 alt.Tooltip("old_blended_usd_per_mtok:Q", title="old USD / 1M", format=".4g"),
+                 alt.Tooltip("new_blended_usd_per_mtok:Q", title="new USD / 1M", format=".4g"),
+                 alt.Tooltip("pct_change:Q", title="change %", format=".1f")],
+    ).properties(width=620, height=300)
+    return titled(chart, finding, source)

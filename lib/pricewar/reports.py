@@ -31,10 +31,14 @@ def record(key: str, value, label: str, unit: str = ""):
     """Record a headline number of this report (shown in the notebook and on the run's index)."""
     if hasattr(value, "item"):
         value = value.item()  # numpy scalar → Python number
+    if isinstance(value, float) and value != value:
+        value = None  # NaN: no number could be computed (JSON has no NaN)
     return _Headline({"key": key, "value": value, "label": label, "unit": unit})
 
 
 def _format(value) -> str:
+    if value is None:
+        return "n/a"
     if isinstance(value, float):
         return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)

@@ -219,3 +219,76 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
 def month_starts(start, end) -> pd.DatetimeIndex:
     """First day of every month from ``start`` to ``end`` (inclusive)."""
     return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")
+
+
+def published_anchors() -> pd.DataFrame:
+    """Published decline rates (``data/anchors.yaml``): who, finding, ×/year low–high, url."""
+    import yaml
+
+    from pricewar.paths import data_dir
+
+    rows = yaml.safe_load((data_dir() / "anchors.yaml").read_text())
+    for row in rows:
+        if not str(row.get("url", "")).startswith("https://"):
+            raise ValueError(f"data/anchors.yaml: {row.get('id')}: url must be https, got {row.get('url')!r}")
+    return pd.DataFrame(rows)
+
+
+def compare_with_anchors(fit: dict, anchors: pd.DataFrame) -> pd.DataFrame:
+    """Each published rate beside ours: does it fall inside our confidence interval?"""
+    out = anchors[["who", "finding", "factor_per_year_low", "factor_per_year_high", "url"]].copy()
+    out["ours_factor_per_year"] = fit["factor_per_year"]
+    overlap = (out["factor_per_year_low"] <= fit["ci_high"]) & (out["factor_per_year_high"] >= fit["ci_low"])
+    out["agrees"] = overlap.map({True: "within our 90% CI", False: "outside our 90% CI"})
+    return out
+
+
+FLAGSHIP_CREATORS = ["openai", "anthropic", "google", "deepseek", "meta", "mistral", "alibaba", "xai"]
+
+
+def cheapest_by_threshold(cat, metric: str, thresholds: list, start=None, end=None, ratio: float = 3.0) -> pd.DataFrame:
+    """``cheapest_at_or_above`` for several thresholds, stacked, with a ``threshold`` column; price changes only."""
+    frames = []
+    for threshold in thresholds:
+        series = cheapest_at_or_above(cat, metric, threshold, ratio=ratio, start=start, end=end)
+        frames.append(price_changes_only(series).assign(threshold=str(threshold)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def fit_by_threshold(cat, curves: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The decline fit of each threshold's curve: ×/year, 90% CI, R², n, first and last price."""
+    rows = []
+    for threshold, curve in curves.groupby("threshold", sort=False):
+        row = {"threshold": threshold, "threshold_score": threshold_score(cat, metric, threshold),
+               "first_date": curve["date"].min(), "last_date": curve["date"].max(),
+               "first_usd_per_mtok": curve["blended_usd_per_mtok"].iloc[0],
+               "last_usd_per_mtok": curve["blended_usd_per_mtok"].iloc[-1]}
+        try:
+            fit = fit_decline_rate(curve)
+            row.update({k: fit[k] for k in ("factor_per_year", "ci_low", "ci_high", "r2", "n")})
+        except ValueError as exc:  # too few observations: say so instead of a number
+            row.update({"factor_per_year": math.nan, "ci_low": math.nan, "ci_high": math.nan, "r2": math.nan,
+                        "n": len(curve), "note": str(exc)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def flagship_change(flagships: pd.DataFrame) -> pd.DataFrame:
+    """Per creator: first and last flagship in the window, their prices, and the fall (×)."""
+    rows = []
+    for creator, frame in flagships.sort_values("date").groupby("creator"):
+        first, last = frame.iloc[0], frame.iloc[-1]
+        rows.append({"creator": creator, "first_date": first["date"], "first_model": first["model_id"],
+                     "first_usd_per_mtok": first["blended_usd_per_mtok"], "last_model": last["model_id"],
+                     "last_usd_per_mtok": last["blended_usd_per_mtok"],
+                     "times_cheaper": first["blended_usd_per_mtok"] / last["blended_usd_per_mtok"]})
+    return pd.DataFrame(rows).sort_values("times_cheaper", ascending=False, ignore_index=True)
+
+
+def rate_phrase(factor_per_year: float) -> str:
+    """'fell 5.7× per year', 'rose 1.3× per year', or 'has no fitted rate' (NaN)."""
+    if factor_per_year != factor_per_year:
+        return "has no fitted rate (too few price changes)"
+    if factor_per_year >= 1:
+        return f"fell {factor_per_year:.1f}× per year"
+    return f"rose {1 / factor_per_year:.1f}× per year"

@@ -13,7 +13,8 @@ dated price change) or ``TimeOfDateConstraint`` (off-peak windows). Rules:
   snapshot date when it is the current price, and left to the build step
   (``start_date=None``: release date or skip) when a dated change follows it.
 
-``ClauseEquals`` values of a model's match rule are its aliases.
+``ClauseEquals`` values of a model's match rule are its aliases. Entries whose
+``price_comments`` say the price was imported from another host are skipped.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def rows_from_genai_prices(providers: list, version: str, snapshot_date: dt.date
         url = (provider.pricing_urls or [""])[0]
         for model in sorted(provider.models, key=lambda m: m.id):
             label = f"{provider.id}/{model.id}"
+            if "imported from" in (model.price_comments or "").lower():
+                # e.g. "Imported from OpenRouter pricing; verify against OpenAI pricing when native API
+                # pricing is published": another host's price, not this provider's list price
+                out.skip("price imported from another host, not this provider's own", label)
+                continue
             for alias in _equals_values(model.match):
                 if alias.lower() != model.id.lower():
                     out.aliases.append({"alias": alias, "raw_id": model.id, "host": host})

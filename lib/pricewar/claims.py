@@ -1,0 +1,100 @@
+"""Checks of the article's claims against the catalog: each returns a verdict and its evidence.
+
+Verdicts: ``supported``, ``partly``, ``refuted``, ``not checkable`` (with the reason).
+The verdict text is computed here, never typed into a notebook. Prices are USD per 1M
+tokens; the article's "$0.03/1K tokens" is $30 per 1M.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pricewar import trends
+
+PER_1K = 1000.0  # USD per 1M tokens → USD per 1K tokens divides by this
+
+
+def _per_1k(usd_per_mtok: float) -> str:
+    return f"${usd_per_mtok / PER_1K:.2g}/1K (${usd_per_mtok:.3g}/1M)"
+
+
+def stable_2024_prices(cat, ratio: float = 3.0, models=("gpt-4", "gpt-4-turbo", "claude-3-opus", "gemini-1.5-pro"),
+                       level_usd_per_mtok: float = 30.0, tolerance: float = 1.5) -> dict:
+    """'In 2024 GPT-4, Claude 3 and Gemini stayed at ~$0.03/1K.' Prices mid-2024 and cuts during 2024."""
+    rows, near = [], 0
+    for model in models:
+        price = cat.price_at(model, "2024-06-01")
+        blended = trends.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
+        near += level_usd_per_mtok / tolerance <= blended <= level_usd_per_mtok * tolerance
+        rows.append(f"{model} {_per_1k(blended)}")
+    first_party = trends.first_party_prices(cat)
+    cuts = trends.detect_price_cuts(first_party[first_party["host"].isin(["openai", "anthropic", "google"])], 20, ratio)
+    cuts_2024 = cuts[(cuts["date"].dt.year == 2024) & (cuts["kind"] == "cut")]
+    verdict = "supported" if near == len(models) and cuts_2024.empty else ("partly" if near else "refuted")
+    evidence = (f"on 2024-06-01: {'; '.join(rows)} — {near} of {len(models)} within {tolerance}× of $0.03/1K; "
+                f"{len(cuts_2024)} list-price cuts of 20%+ by OpenAI, Anthropic and Google during 2024 "
+                f"({', '.join(sorted(set(cuts_2024['model_id'])))})")
+    return {"verdict": verdict, "evidence": evidence}
+
+
+def gemini_q1_2025_cut(cat, ratio: float = 3.0, claimed_pct: float = 70.0) -> dict:
+    """'Q1 2025: Gemini cut its price 70%, from $0.03/1K to $0.01/1K.' Gemini's first-party cuts."""
+    first_party = trends.first_party_prices(cat)
+    cuts = trends.detect_price_cuts(first_party[first_party["host"] == "google"], 20, ratio)
+    cuts = cuts[cuts["model_id"].str.startswith("gemini") & (cuts["kind"] == "cut")]
+    in_q1 = cuts[(cuts["date"] >= "2025-01-01") & (cuts["date"] < "2025-04-01")]
+    listed = "; ".join(f"{r.date.date()} {r.model_id} {r.pct_change:.0f}% to {_per_1k(r.new_blended_usd_per_mtok)}"
+                       for r in cuts.sort_values("date").itertuples())
+    close = in_q1[(in_q1["pct_change"] + claimed_pct).abs() <= 10]
+    verdict = "supported" if len(close) else "refuted"
+    evidence = (f"Gemini list-price cuts of 20%+ in the catalog: {listed or 'none'}; "
+                f"{len(in_q1)} in Q1 2025")
+    return {"verdict": verdict, "evidence": evidence}
+
+
+def gpt4_level_price_today(cat, metric: str = "gpqa_diamond", ratio: float = 3.0, threshold="gpt-4-0314",
+                           claimed_usd_per_mtok: float = 10.0, tolerance: float = 2.0) -> dict:
+    """'GPT-4-level intelligence costs about $0.01/1K.' The cheapest GPT-4-level model today."""
+    series = trends.cheapest_at_or_above(cat, metric, threshold, ratio=ratio)
+    today = series.iloc[-1]
+    factor = claimed_usd_per_mtok / today["blended_usd_per_mtok"]
+    verdict = "supported" if 1 / tolerance <= factor <= tolerance else "refuted"
+    evidence = (f"cheapest model scoring at least {threshold}'s {metric} on {today['date'].date()}: "
+                f"{today['model_id']} at {today['host']}, {_per_1k(today['blended_usd_per_mtok'])} — "
+                f"{factor:,.0f}× below the claimed $0.01/1K")
+    return {"verdict": verdict, "evidence": evidence}
+
+
+def red_line(cat, ratio: float = 3.0, line_usd_per_mtok: float = 10.0) -> dict:
+    """'Below $0.01/1K, open-source models will be eliminated.' A forecast; the evidence is today's prices."""
+    day = pd.Timestamp(cat.snapshot_date)
+    prices = cat.prices[(cat.prices["start_date"] <= day) & (cat.prices["end_date"].isna() | (cat.prices["end_date"] > day))]
+    open_ids = set(cat.models.loc[cat.models["open_weights"].fillna(False).astype(bool), "model_id"])
+    open_prices = prices[prices["model_id"].isin(open_ids)]
+    blended = trends.blended_price(open_prices["input_usd_per_mtok"], open_prices["output_usd_per_mtok"], ratio)
+    below = open_prices.loc[blended < line_usd_per_mtok, "model_id"].nunique()
+    evidence = (f"a forecast about market exits, which prices alone cannot test; on {day.date()}, "
+                f"{below} of {open_prices['model_id'].nunique()} priced open-weights models are offered "
+                f"below $0.01/1K by at least one host")
+    return {"verdict": "not checkable", "evidence": evidence}
+
+
+ORIGIN_CLAIMS = [
+    ("1.1", "In 2024, LLM pricing remained relatively stable: GPT-4, Claude 3 and Gemini at ~$0.03/1K tokens",
+     stable_2024_prices),
+    ("1.2", "Q1 of 2025: Gemini price cut by 70%, from $0.03/1K tokens to $0.01/1K tokens", gemini_q1_2025_cut),
+    ("intro", "GPT-4 level intelligence is about $0.01/1K tokens", gpt4_level_price_today),
+    ("4.1", "Competition red line: below $0.01/1K tokens, open source models will be eliminated", red_line),
+]
+
+
+def check_origin_claims(cat, ratio: float = 3.0) -> pd.DataFrame:
+    """The article's section 1 and 4.1 claims with their computed verdicts."""
+    rows = []
+    for section, quote, check in ORIGIN_CLAIMS:
+        try:
+            result = check(cat, ratio=ratio)
+        except Exception as exc:  # a check that cannot run is an error, not a verdict
+            result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
+        rows.append({"section": section, "claim": quote, **result})
+    return pd.DataFrame(rows)

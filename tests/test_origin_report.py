@@ -1,0 +1,43 @@
+"""The origin report (notebooks/01) end to end: default headline numbers pinned, parameters respected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pricewar import runner
+from pricewar.paths import PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-price-war-origin.ipynb"
+
+
+def run_origin(tmp_path, parameters: dict) -> dict:
+    manifest = tmp_path / "reports.yaml"
+    manifest.write_text(f"- name: origin\n  notebook: {NOTEBOOK}\n  title: Origin\n  parameters: {json.dumps(parameters)}\n")
+    out = tmp_path / "reports"
+    assert runner.run(manifest=manifest, out=out, quiet=True) == 0
+    run = json.loads(((out / "latest").resolve() / "run.json").read_text())
+    return {h["key"]: h for h in run["reports"][0]["headlines"]}
+
+
+@pytest.fixture(scope="module")
+def default_headlines(tmp_path_factory):
+    return run_origin(tmp_path_factory.mktemp("default"), {})
+
+
+def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_headlines):
+    # A change in data/ or in the method moves these: update them only on purpose.
+    values = {key: h["value"] for key, h in default_headlines.items()}
+    assert values == {"decline_per_year": 5.72, "gpt4_level_price_start": 37.5, "gpt4_level_price_now": 0.0575,
+                      "largest_cut_pct": -90.0}
+    assert "90% CI 2.9–11.3, n=10" in default_headlines["decline_per_year"]["label"]
+
+
+def test_parameters_change_the_recorded_numbers(tmp_path, default_headlines):
+    other = run_origin(tmp_path, {"thresholds": ["claude-3-5-sonnet-20240620"], "blend_ratio": 1.0,
+                                  "start": "2024-06-01", "min_cut_pct": 50.0})
+    assert other["gpt4_level_price_start"]["value"] == 9.0  # claude-3-5-sonnet at (3 + 15) / 2
+    assert "claude-3-5-sonnet-20240620" in other["decline_per_year"]["label"]
+    assert other["decline_per_year"]["value"] != default_headlines["decline_per_year"]["value"]
+    assert other["largest_cut_pct"]["value"] <= -50.0

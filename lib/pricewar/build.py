@@ -38,18 +38,11 @@ class Tables:
     skipped: dict = field(default_factory=dict)
 
 
-def _base_id(raw_id: str, host: str) -> str:
-    """Lower-case id at a first-party host; serving suffixes stripped elsewhere."""
-    if host in ids.FIRST_PARTY_HOSTS and "/" not in raw_id and "@" not in raw_id:
-        return ids.slug(raw_id)
-    return ids.base_model_id(raw_id)
-
-
 def assign_model_ids(price_rows: list[dict], curated_aliases: dict[str, str]) -> dict[tuple[str, str], str]:
     """Map each (host, raw_id) to a canonical model id (see module docstring)."""
     current: dict[tuple[str, str], tuple] = {}
     for row in price_rows:
-        key = (row["host"], _base_id(row["raw_id"], row["host"]))
+        key = (row["host"], ids.base_model_id(row["raw_id"]))
         rank = (row["start_date"] or dt.date.min, -PRECEDENCE.index(row["source"]))
         if key not in current or rank > current[key][0]:
             current[key] = (rank, (row["input_usd_per_mtok"], row["output_usd_per_mtok"]))
@@ -58,7 +51,7 @@ def assign_model_ids(price_rows: list[dict], curated_aliases: dict[str, str]) ->
         host, raw = row["host"], row["raw_id"]
         if (host, raw) in mapping:
             continue
-        base = _base_id(raw, host)
+        base = ids.base_model_id(raw)
         family = ids.strip_date(base)
         if raw.lower() in curated_aliases or base in curated_aliases:
             mapping[(host, raw)] = curated_aliases.get(raw.lower(), curated_aliases.get(base))
@@ -134,7 +127,7 @@ def _models_table(sources, mapping, curated_models: pd.DataFrame, price_rows: li
         for row in source.models:
             model_id = mapping.get((row["host"], row["raw_id"]))
             if model_id is None:
-                model_id = ids.strip_date(_base_id(row["raw_id"], row["host"]))
+                model_id = ids.strip_date(ids.base_model_id(row["raw_id"]))
             if model_id in priced:
                 meta_rows[model_id].append({**row, "source": source.name, "source_version": source.version})
     first_price = {}
@@ -151,6 +144,16 @@ def _models_table(sources, mapping, curated_models: pd.DataFrame, price_rows: li
                         row["release_date"] or dt.date.max, row["host"])
             best = min(candidates, key=rank)
             releases = [r["release_date"] for r in candidates if r["release_date"] and r["release_date"] >= EARLIEST_RELEASE]
+            if not ids.FIRST_PARTY_HOSTS.get(best["host"]) and releases:
+                # no listing by the creator: trust what most hosts say, not the earliest outlier
+                common = Counter(releases).most_common()
+                top = common[0][1]
+                typical = min(d for d, n in common if n == top)
+                best = min((r for r in candidates if r["release_date"] == typical), key=rank)
+                flags = [r["open_weights"] for r in candidates if r["open_weights"] is not None]
+                if flags:
+                    best = {**best, "open_weights": sum(flags) * 2 >= len(flags)}
+                releases = [typical]
             record = {
                 "model_id": model_id, "name": best["name"],
                 "creator": ids.infer_creator(best["raw_id"], best["host"]),

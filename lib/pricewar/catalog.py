@@ -106,6 +106,35 @@ class Catalog:
                            live["output_usd_per_mtok"].median(), live["cached_input_usd_per_mtok"].median(),
                            f"median of {len(hosts)} hosts: {', '.join(hosts)}", "")
 
+    def prices_on(self, date=None, ratio: float = 3.0) -> pd.DataFrame:
+        """Every model's list price on ``date`` (default: the snapshot date), one row per model.
+
+        Like ``price_at``: the creator's own API where it prices the model that day,
+        else the median across the hosts that do (``host`` is then "median of N").
+        Adds ``blended_usd_per_mtok`` (ratio·input + output)/(ratio + 1), ``creator``
+        and ``open_weights``. Models without a price that day are left out.
+        """
+        day = pd.Timestamp(date or self.snapshot_date)
+        prices = self.prices
+        live = prices[(prices["start_date"] <= day) & (prices["end_date"].isna() | (prices["end_date"] > day))]
+        creator = self.models.set_index("model_id")["creator"]
+        live = live.assign(creator=live["model_id"].map(creator))
+        own = live[live["host"] == live["creator"]].drop_duplicates("model_id")
+        rest = live[~live["model_id"].isin(own["model_id"])]
+        median = rest.groupby("model_id").agg(
+            input_usd_per_mtok=("input_usd_per_mtok", "median"), output_usd_per_mtok=("output_usd_per_mtok", "median"),
+            cached_input_usd_per_mtok=("cached_input_usd_per_mtok", "median"), hosts=("host", "nunique"),
+            creator=("creator", "first")).reset_index()
+        median["host"] = "median of " + median["hosts"].astype(str)
+        median["source"], median["source_url"] = "median of hosts", ""
+        columns = ["model_id", "creator", "host", "input_usd_per_mtok", "output_usd_per_mtok",
+                   "cached_input_usd_per_mtok", "source", "source_url"]
+        table = pd.concat([own[columns], median[columns]], ignore_index=True)
+        table["blended_usd_per_mtok"] = (ratio * table["input_usd_per_mtok"] + table["output_usd_per_mtok"]) / (ratio + 1)
+        flags = self.models.set_index("model_id")[["name", "open_weights", "reasoning", "release_date"]]
+        table = table.join(flags, on="model_id")
+        return table.sort_values("model_id", ignore_index=True)
+
     @property
     def _model_ids(self) -> set[str]:
         return set(self.models["model_id"])

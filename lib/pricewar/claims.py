@@ -98,3 +98,60 @@ def check_origin_claims(cat, ratio: float = 3.0) -> pd.DataFrame:
             result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
         rows.append({"section": section, "claim": quote, **result})
     return pd.DataFrame(rows)
+
+
+# The article's section 2 names: (tier, name in the article, catalog id it most plausibly means, claimed USD per 1M)
+# "Gemini Pro" on the article's date (2026-04-01) is the Gemini Pro on sale then; "Llama 4" is its larger model.
+TIER_REPRESENTATIVES = [
+    ("premium", "GPT-4 Turbo", "gpt-4-turbo", 30.0),
+    ("premium", "Claude 3.5 Opus", "claude-3-5-opus", 30.0),
+    ("premium", "Gemini Ultra", "gemini-ultra", 30.0),
+    ("mid", "Gemini Pro", "gemini-3.1-pro-preview", 10.0),
+    ("mid", "Claude 3.5 Sonnet", "claude-3-5-sonnet", 10.0),
+    ("mid", "DeepSeek R1", "deepseek-reasoner", 10.0),
+    ("entry (free)", "Llama 4", "llama-4-maverick", 0.0),
+    ("entry (free)", "Qwen3.5-9B", "qwen3.5-9b", 0.0),
+    ("entry (free)", "DeepSeek-V2", "deepseek-v2", 0.0),
+]
+ARTICLE_DATE = "2026-04-01"
+
+
+def tier_representatives(cat, ratio: float = 3.0, as_of: str = ARTICLE_DATE, tolerance: float = 1.5) -> pd.DataFrame:
+    """Each model the article names as a tier representative: does it exist, and what did it cost?"""
+    from pricewar.catalog import NoPriceError, UnknownModelError
+
+    rows = []
+    for tier, name, model, claimed in TIER_REPRESENTATIVES:
+        row = {"tier": tier, "article_name": name, "model_id": model, "claimed_usd_per_mtok": claimed}
+        try:
+            model_id = cat.resolve(model)
+        except UnknownModelError as exc:
+            close = f" (closest in the catalog: {', '.join(exc.suggestions[:3])})" if exc.suggestions else ""
+            rows.append({**row, "verdict": "refuted", "evidence": f"no model by this name exists{close}"})
+            continue
+        flag = cat.models.set_index("model_id").at[model_id, "open_weights"]
+        open_weights = False if pd.isna(flag) else bool(flag)
+        try:
+            price = cat.price_at(model_id, as_of)
+        except NoPriceError as exc:
+            price = None
+            note = str(exc)
+        if price is None:
+            verdict = "partly" if claimed == 0 and open_weights else "not checkable"
+            evidence = (f"open weights (free to download); no hosted list price on {as_of}: {note}" if open_weights
+                        else f"no list price on {as_of}: {note}")
+            rows.append({**row, "model_id": model_id, "verdict": verdict, "evidence": evidence})
+            continue
+        blended = trends.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
+        where = f"{price['host']} on {as_of}: {_per_1k(blended)} blended"
+        if claimed == 0:
+            verdict = "partly" if open_weights else "refuted"
+            evidence = (f"{'open weights, free to download; ' if open_weights else 'closed weights; '}"
+                        f"hosted at {where} — not free")
+        else:
+            ok = claimed / tolerance <= blended <= claimed * tolerance
+            verdict = "supported" if ok else "refuted"
+            evidence = f"{where}; the article says {_per_1k(claimed)}"
+        rows.append({**row, "model_id": model_id, "blended_usd_per_mtok": blended, "verdict": verdict,
+                     "evidence": evidence})
+    return pd.DataFrame(rows)

@@ -146,10 +146,13 @@ def slug(text: str) -> str:
 
 
 def _normalise_llama(model: str) -> str:
-    """``meta-llama-3.1-405b``, ``llama3-1-70b``, ``llama3.1-8b`` → ``llama-3.1-…``."""
+    """Spellings of one open model: ``meta-llama-3.1-405b``, ``llama3-1-70b``, ``llama3.1-8b`` →
+    ``llama-3.1-…``; ``llama-4-maverick-17b-128e`` → ``llama-4-maverick``; ``qwen2-5-72b`` → ``qwen2.5-72b``."""
     model = re.sub(r"^meta-(?=llama)", "", model)
     model = re.sub(r"^llama(\d)", r"llama-\1", model)
     model = re.sub(r"^llama-(\d)-(\d)-(?=\d)", r"llama-\1.\2-", model)
+    model = re.sub(r"^llama-4-(scout|maverick)-17b(-\d+e)?$", r"llama-4-\1", model)
+    model = re.sub(r"^qwen(\d)-(\d)-", r"qwen\1.\2-", model)
     return model
 
 

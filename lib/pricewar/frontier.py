@@ -1,0 +1,30 @@
+"""The price–capability frontier: the models no other model beats on both price and score."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def pareto_frontier(df: pd.DataFrame, x: str = "blended_usd_per_mtok", y: str = "score") -> pd.DataFrame:
+    """Rows of ``df`` that no other row dominates (lower or equal ``x`` and higher or equal ``y``,
+    one of them strictly). Rows missing ``x`` or ``y`` are not candidates. Sorted by ``x``."""
+    data = df.dropna(subset=[x, y]).sort_values([x, y], ascending=[True, False])
+    best = float("-inf")
+    keep = []
+    for index, score in zip(data.index, data[y]):
+        if score > best:
+            keep.append(index)
+            best = score
+    return data.loc[keep]
+
+
+def scored_prices(cat, metric: str, as_of=None, ratio: float = 3.0) -> pd.DataFrame:
+    """Every model priced on ``as_of`` with its score on ``metric`` in force that day (no score → NaN)."""
+    from pricewar import trends
+
+    day = pd.Timestamp(as_of or cat.snapshot_date)
+    table = cat.prices_on(day, ratio=ratio)
+    periods = trends.score_periods(cat.scores, metric)
+    periods = periods[periods["applies_from"] <= day].sort_values("applies_from")
+    score = periods.groupby("model_id")["score"].last()
+    return table.assign(score=table["model_id"].map(score))

@@ -127,3 +127,42 @@ def cut_timeline(cuts, finding: str, source: str) -> alt.Chart:
                  alt.Tooltip("pct_change:Q", title="change %", format=".1f")],
     ).properties(width=620, height=300)
     return titled(chart, finding, source)
+
+
+def tier_map(points, frontier, metric: str, label_top: int, finding: str, source: str) -> alt.Chart:
+    """Price (log x) against capability (y): colour = open weights, shape = tier, the frontier as a line,
+    the ``label_top`` best-scoring models named."""
+    data = points.assign(weights=points["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated"))
+    base = alt.Chart(data).encode(
+        x=alt.X("blended_usd_per_mtok:Q", title="Blended price (USD per 1M tokens, log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("score:Q", title=f"{metric} score (0–100)"),
+    )
+    dots = base.mark_point(filled=True, size=70, opacity=0.8).encode(
+        color=alt.Color("weights:N", title=None, scale=alt.Scale(domain=["open weights", "closed", "not stated"],
+                                                                 range=["#1a7f37", "#3b5bdb", "#999999"])),
+        shape=alt.Shape("tier:N", title="Tier", sort=["premium", "mid", "entry"]),
+        tooltip=[alt.Tooltip("model_id:N", title="model"), alt.Tooltip("host:N"), alt.Tooltip("tier:N"),
+                 alt.Tooltip("blended_usd_per_mtok:Q", title="USD / 1M blended", format=".4g"),
+                 alt.Tooltip("input_usd_per_mtok:Q", title="input USD / 1M", format=".4g"),
+                 alt.Tooltip("output_usd_per_mtok:Q", title="output USD / 1M", format=".4g"),
+                 alt.Tooltip("score:Q"), alt.Tooltip("source:N"), alt.Tooltip("source_url:N", title="source url")],
+    )
+    line = alt.Chart(frontier).mark_line(color="#d9480f", strokeDash=[4, 3], interpolate="step-after").encode(
+        x="blended_usd_per_mtok:Q", y="score:Q")
+    labelled = data.sort_values("score", ascending=False).head(label_top)
+    labels = alt.Chart(labelled).mark_text(align="left", dx=6, dy=-4, fontSize=10).encode(
+        x="blended_usd_per_mtok:Q", y="score:Q", text="model_id:N")
+    chart = alt.layer(dots, line, labels).properties(width=640, height=420)
+    return titled(chart, finding, source)
+
+
+def tier_counts(counts, finding: str, source: str) -> alt.Chart:
+    """Stacked bars: how many priced models sat in each tier at each period start."""
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("date:T", title="Quarter"),
+        y=alt.Y("models:Q", title="Priced models (count)", stack="zero"),
+        color=alt.Color("tier:N", title="Tier", sort=["premium", "mid", "entry"],
+                        scale=alt.Scale(domain=["premium", "mid", "entry"], range=["#c92a2a", "#f08c00", "#2f9e44"])),
+        tooltip=["date:T", "tier:N", "models:Q"],
+    ).properties(width=620, height=280)
+    return titled(chart, finding, source)

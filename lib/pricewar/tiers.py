@@ -19,17 +19,13 @@ def natural_breaks(prices: pd.Series, classes: int = 3) -> list[float]:
     upper groups, highest first, in USD per 1M (deterministic)."""
     import jenkspy
 
-    values = np.log10(prices[prices > 0].to_numpy(dtype=float))
+    positive = prices[prices > 0].to_numpy(dtype=float)
+    values = np.log10(positive)
     if len(np.unique(values)) < classes:
         raise ValueError(f"natural breaks need at least {classes} distinct prices, got {len(np.unique(values))}")
     breaks = jenkspy.jenks_breaks(np.sort(values), n_classes=classes)
-    # jenks_breaks returns [min, b1, ..., max]; a class starts just above each inner break
-    inner = breaks[1:-1]
-    uppers = []
-    for b in inner:
-        above = values[values > b]
-        uppers.append(float(10 ** above.min()))
-    return sorted(uppers, reverse=True)
+    # jenks_breaks returns [min, b1, ..., max]; a class starts at the first price above each inner break
+    return sorted((float(positive[values > b].min()) for b in breaks[1:-1]), reverse=True)
 
 
 def assign_tiers(df: pd.DataFrame, mode: str = "fixed", thresholds: list[float] | None = None,

@@ -1,0 +1,63 @@
+"""Known answers for tiers and the frontier, and the tier-map report end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from pricewar import frontier, runner, tiers
+from pricewar.paths import PROJECT_ROOT
+
+
+def test_frontier_of_a_hand_made_set():
+    df = pd.DataFrame({"model_id": ["cheap-weak", "cheap-good", "mid-better", "pricey-worse", "pricey-best", "unscored"],
+                       "blended_usd_per_mtok": [0.1, 0.2, 1.0, 5.0, 20.0, 0.01],
+                       "score": [20.0, 50.0, 60.0, 55.0, 90.0, None]})
+    assert frontier.pareto_frontier(df)["model_id"].tolist() == ["cheap-weak", "cheap-good", "mid-better", "pricey-best"]
+
+
+def test_a_model_cut_from_30_to_8_moves_from_premium_to_entry():
+    before, _ = tiers.assign_tiers(pd.DataFrame({"blended_usd_per_mtok": [30.0]}))
+    after, used = tiers.assign_tiers(pd.DataFrame({"blended_usd_per_mtok": [8.0]}))
+    assert (before["tier"].iloc[0], after["tier"].iloc[0], used) == ("premium", "entry", [30.0, 10.0])
+    mid, _ = tiers.assign_tiers(pd.DataFrame({"blended_usd_per_mtok": [10.0, 9.99]}))
+    assert mid["tier"].tolist() == ["mid", "entry"]  # a floor belongs to its tier
+
+
+def test_natural_breaks_find_clear_clusters():
+    prices = pd.Series([0.1, 0.12, 0.11, 2.0, 2.2, 1.9, 40.0, 45.0, 50.0])
+    assert tiers.natural_breaks(prices) == [40.0, 1.9]
+    df, used = tiers.assign_tiers(pd.DataFrame({"blended_usd_per_mtok": prices}), mode="natural")
+    assert df["tier"].value_counts().to_dict() == {"premium": 3, "mid": 3, "entry": 3}
+
+
+def test_bad_tier_settings_are_refused():
+    with pytest.raises(ValueError, match="tier mode"):
+        tiers.assign_tiers(pd.DataFrame({"blended_usd_per_mtok": [1.0]}), mode="quantile")
+    with pytest.raises(ValueError, match="high then low"):
+        tiers.assign_tiers(pd.DataFrame({"blended_usd_per_mtok": [1.0]}), thresholds=[10.0, 30.0])
+
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "02-tier-map.ipynb"
+
+
+def run_map(tmp_path, parameters: dict) -> dict:
+    manifest = tmp_path / "reports.yaml"
+    manifest.write_text(f"- name: map\n  notebook: {NOTEBOOK}\n  title: Map\n  parameters: {json.dumps(parameters)}\n")
+    out = tmp_path / "reports"
+    assert runner.run(manifest=manifest, out=out, quiet=True) == 0
+    run = json.loads(((out / "latest").resolve() / "run.json").read_text())
+    return {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+
+
+def test_default_tier_map_numbers_are_pinned(tmp_path):
+    assert run_map(tmp_path, {}) == {"frontier_models": 11, "frontier_open_share": 45.5,
+                                     "natural_premium_floor": 2.499, "natural_mid_floor": 0.362}
+
+
+def test_natural_mode_in_2024_differs_sensibly(tmp_path):
+    values = run_map(tmp_path, {"tier_mode": "natural", "as_of": "2024-06-01"})
+    assert values["frontier_models"] < 11  # fewer scored models were on sale then
+    assert values["natural_premium_floor"] > values["natural_mid_floor"] > 0

@@ -166,3 +166,24 @@ def tier_counts(counts, finding: str, source: str) -> alt.Chart:
         tooltip=["date:T", "tier:N", "models:Q"],
     ).properties(width=620, height=280)
     return titled(chart, finding, source)
+
+
+def frontier_steps(fronts, metric: str, finding: str, source: str) -> alt.Chart:
+    """The best open and best closed score over time, as step lines with the record-setting models."""
+    chart = alt.Chart(fronts).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X("date:T", title="Date"),
+        y=alt.Y("score:Q", title=f"Best {metric} score available (0–100)"),
+        color=alt.Color("weights:N", title=None, scale=alt.Scale(domain=["open", "closed"], range=["#1a7f37", "#3b5bdb"])),
+        tooltip=["date:T", "weights:N", alt.Tooltip("model_id:N", title="model"), "score:Q"],
+    ).properties(width=620, height=320)
+    return titled(chart, finding, source)
+
+
+def ratio_line(frame, value: str, finding: str, value_title: str, source: str, log: bool = True) -> alt.Chart:
+    """One quantity per date as a line with points (log scale by default)."""
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    chart = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("date:T", title="Date"), y=alt.Y(f"{value}:Q", title=value_title, scale=scale),
+        tooltip=[alt.Tooltip(c) for c in frame.columns if c != "date"] + [alt.Tooltip("date:T")],
+    ).properties(width=620, height=260)
+    return titled(chart, finding, source)

@@ -100,7 +100,7 @@ def threshold_score(cat, metric: str, threshold) -> float:
 
 
 def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = 3.0,
-                         start=None, end=None) -> pd.DataFrame:
+                         start=None, end=None, models: set | None = None) -> pd.DataFrame:
     """For each date, the cheapest model whose ``metric`` score is at least ``threshold``.
 
     ``threshold``: a score, or a model name whose score is the bar. Prices at any
@@ -108,11 +108,13 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     every day an eligible price starts or ends (Epoch AI's method: a price change
     is a new observation on its date), between ``start`` and ``end``. Returns
     date, model_id, host, blended_usd_per_mtok, score; dates with no eligible
-    price are left out.
+    price are left out. ``models`` limits the candidates to those model ids.
     """
     bar = threshold_score(cat, metric, threshold)
     periods = score_periods(cat.scores, metric)
     periods = periods[periods["score"] >= bar - 1e-9]
+    if models is not None:
+        periods = periods[periods["model_id"].isin(models)]
     prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
     prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     if dates is None:
@@ -221,8 +223,8 @@ def month_starts(start, end) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")
 
 
-def published_anchors() -> pd.DataFrame:
-    """Published decline rates (``data/anchors.yaml``): who, finding, ×/year low–high, url."""
+def published_anchors(unit: str | None = None) -> pd.DataFrame:
+    """Published estimates (``data/anchors.yaml``): who, finding, value low–high in ``unit``, url."""
     import yaml
 
     from pricewar.paths import data_dir
@@ -231,14 +233,15 @@ def published_anchors() -> pd.DataFrame:
     for row in rows:
         if not str(row.get("url", "")).startswith("https://"):
             raise ValueError(f"data/anchors.yaml: {row.get('id')}: url must be https, got {row.get('url')!r}")
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return frame if unit is None else frame[frame["unit"] == unit].reset_index(drop=True)
 
 
 def compare_with_anchors(fit: dict, anchors: pd.DataFrame) -> pd.DataFrame:
     """Each published rate beside ours: does it fall inside our confidence interval?"""
-    out = anchors[["who", "finding", "factor_per_year_low", "factor_per_year_high", "url"]].copy()
-    out["ours_factor_per_year"] = fit["factor_per_year"]
-    overlap = (out["factor_per_year_low"] <= fit["ci_high"]) & (out["factor_per_year_high"] >= fit["ci_low"])
+    out = anchors[["who", "finding", "value_low", "value_high", "unit", "url"]].copy()
+    out["ours"] = fit["factor_per_year"]
+    overlap = (out["value_low"] <= fit["ci_high"]) & (out["value_high"] >= fit["ci_low"])
     out["agrees"] = overlap.map({True: "within our 90% CI", False: "outside our 90% CI"})
     return out
 

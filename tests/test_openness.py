@@ -1,0 +1,72 @@
+"""Known answers for the open-vs-closed library, and the report end to end."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pricewar import openness, runner
+from pricewar.paths import PROJECT_ROOT
+
+
+def front(rows):
+    return pd.DataFrame(rows, columns=["date", "score", "model_id"]).assign(date=lambda f: pd.to_datetime(f["date"]))
+
+
+CLOSED = front([("2023-01-01", 40, "c1"), ("2023-07-01", 50, "c2"), ("2024-01-01", 60, "c3"), ("2024-07-01", 70, "c4")])
+
+
+def copy_later(frontier, months):
+    return frontier.assign(date=frontier["date"] + pd.DateOffset(months=months))
+
+
+def test_an_open_frontier_four_months_behind_has_a_four_month_lag():
+    lag = openness.capability_lag(copy_later(CLOSED, 4), CLOSED, bootstrap=200, seed=1)
+    assert lag["n"] == 4
+    assert lag["mean_months"] == pytest.approx(4.0, abs=0.1)
+    assert lag["median_months"] == pytest.approx(4.0, abs=0.1)
+    assert lag["ci_low"] == pytest.approx(4.0, abs=0.1) and lag["ci_high"] == pytest.approx(4.0, abs=0.1)
+    assert lag["current_months"] == pytest.approx(4.0, abs=0.1)
+
+
+def test_levels_open_models_never_reached_do_not_count_and_the_bootstrap_is_seeded():
+    open_front = front([("2023-03-01", 40, "o1"), ("2024-01-01", 55, "o2")])  # reaches 40 and 50, not 60
+    first = openness.capability_lag(open_front, CLOSED, bootstrap=500, seed=7)
+    again = openness.capability_lag(open_front, CLOSED, bootstrap=500, seed=7)
+    assert first["n"] == 2 and (first["ci_low"], first["ci_high"]) == (again["ci_low"], again["ci_high"])
+    assert first["levels"]["closed_model"].tolist() == ["c1", "c2"]
+
+
+def test_vertical_gap_in_points():
+    gap = openness.vertical_gap(copy_later(CLOSED, 4), CLOSED, ["2023-08-01"])
+    assert gap["gap_points"].tolist() == [10]  # closed at 50, open still at 40
+
+
+def test_size_from_name():
+    assert openness.size_from_name("qwen3.5-9b") == 9.0
+    assert openness.size_from_name("qwen3-235b-a22b") == 235.0
+    assert openness.size_from_name("llama-3.1-8b") == 8.0
+    assert np.isnan(openness.size_from_name("deepseek-chat"))
+
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "04-open-vs-closed.ipynb"
+
+
+def run_report(tmp_path, parameters):
+    manifest = tmp_path / "reports.yaml"
+    manifest.write_text(f"- name: open\n  notebook: {NOTEBOOK}\n  title: Open\n  parameters: {json.dumps(parameters)}\n")
+    assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
+    run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
+    return {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+
+
+def test_default_numbers_are_pinned(tmp_path):
+    assert run_report(tmp_path, {}) == {"lag_months": 4.3, "closed_premium_gpt4": 1.59, "frontier_open_share": 45.5}
+
+
+def test_another_metric_gives_other_numbers(tmp_path):
+    values = run_report(tmp_path, {"metric": "mmlu", "window_months": 36})
+    assert values != {"lag_months": 4.3, "closed_premium_gpt4": 1.59, "frontier_open_share": 45.5}

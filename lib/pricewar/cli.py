@@ -139,6 +139,76 @@ def cmd_run(args) -> int:
         return 130
 
 
+def cmd_usage_synth(args) -> int:
+    from pricewar import usage
+
+    if args.rows < 1:
+        print("error: --rows must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        path = usage.write_log(usage.synth_log(args.rows, seed=args.seed), args.out)
+    except usage.UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.rows} synthetic requests to {path}")
+    return 0
+
+
+def _read_mix(path: str) -> dict:
+    import yaml
+
+    from pricewar import usage
+
+    try:
+        mix = yaml.safe_load(open(path))
+    except (OSError, yaml.YAMLError) as exc:
+        raise usage.UsageError(f"{path}: cannot read the mix: {exc}") from None
+    if not isinstance(mix, dict) or not mix or not all(isinstance(v, (int, float)) for v in mix.values()):
+        raise usage.UsageError(f"{path}: a mix is a mapping of model: share, e.g. 'gpt-4o-mini: 0.7'")
+    if abs(sum(mix.values()) - 1) > 1e-6:
+        raise usage.UsageError(f"{path}: shares sum to {sum(mix.values()):g}, not 1")
+    return mix
+
+
+def cmd_cost(args) -> int:
+    from pricewar import catalog, usage
+
+    cat = catalog.load(args.snapshot)
+    alternatives = [a.strip() for a in args.alternatives.split(",") if a.strip()] if args.alternatives else []
+    try:
+        mix = _read_mix(args.mix) if args.mix else None
+        priced = usage.price_usage(cat, args.usage, alternatives=alternatives, mix=mix)
+    except usage.UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except catalog.UnknownModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = {
+        "usage": args.usage, "snapshot": cat.snapshot_id, "rows": priced.rows,
+        "actual_usd": round(priced.total_usd, 4),
+        "alternatives": priced.alternatives.round(4).to_dict("records"),
+        "unknown_models": priced.unknown_models.to_dict("records"),
+        "unpriced": priced.unpriced.to_dict("records"),
+    }
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"{priced.rows:,} requests in {args.usage}: USD {priced.total_usd:,.2f} at the list prices in force "
+          f"(snapshot {cat.snapshot_id})")
+    for row in report["alternatives"]:
+        print(f"  on {row['alternative']}: USD {row['cost_usd']:,.2f} against USD {row['actual_same_days_usd']:,.2f} "
+              f"actually spent on the same days (saves {row['savings_pct']:.1f}%)"
+              + (f"; it covers the {row['share_of_spend_covered_pct']:.0f}% of the spend on days it had a price"
+                 if row["share_of_spend_covered_pct"] < 99.95 else ""))
+    for row in report["unknown_models"]:
+        print(f"  not priced, unknown model {row['model']!r}: {row['requests']:,} requests, "
+              f"{int(row['input_tokens']):,} input and {int(row['output_tokens']):,} output tokens")
+    for row in report["unpriced"]:
+        print(f"  not priced, no list price that day for {row['model_id']}: {row['requests']:,} requests")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pricewar", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, help="notebooks at once (default: number of CPUs)")
     run.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
     run.set_defaults(func=cmd_run)
+
+    cost = sub.add_parser("cost", help="price a usage log at the list prices of its days, and reprice it")
+    cost.add_argument("--usage", required=True, help="usage log (.csv or .parquet)")
+    cost.add_argument("--alternatives", help="comma-separated models to reprice the same tokens on")
+    cost.add_argument("--mix", help="YAML mapping of model: share (shares sum to 1)")
+    cost.add_argument("--snapshot", default="latest")
+    cost.add_argument("--json", action="store_true")
+    cost.set_defaults(func=cmd_cost)
+
+    usage_cmd = sub.add_parser("usage", help="usage logs")
+    usage_sub = usage_cmd.add_subparsers(dest="usage_command", required=True)
+    synth = usage_sub.add_parser("synth", help="write a synthetic usage log for demos and tests")
+    synth.add_argument("--rows", type=int, default=10_000)
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--out", required=True, help="file to write (.parquet or .csv)")
+    synth.set_defaults(func=cmd_usage_synth)
 
     data = sub.add_parser("data", help="build and check the catalog snapshots")
     data_sub = data.add_subparsers(dest="data_command", required=True)

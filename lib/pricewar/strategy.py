@@ -1,0 +1,167 @@
+"""What a workload costs on every model, mixes of models, self-hosting, and a transparent decision matrix.
+
+Costs are USD per month; prices USD per 1M tokens; shares are fractions (0–1).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pricewar import frontier
+
+HOURS_PER_MONTH = 730.0
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Requests per month and tokens per request; ``cached_share`` of input tokens hit the cache,
+    ``batch_share`` of requests go through a batch API."""
+
+    requests_per_month: float
+    input_tokens: float
+    output_tokens: float
+    cached_share: float = 0.0
+    batch_share: float = 0.0
+
+    def __post_init__(self):
+        for name in ("cached_share", "batch_share"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        if min(self.requests_per_month, self.input_tokens, self.output_tokens) < 0:
+            raise ValueError("requests and token counts must not be negative")
+
+    @property
+    def tokens_per_month(self) -> float:
+        return self.requests_per_month * (self.input_tokens + self.output_tokens)
+
+
+def workload_cost(cat, workload: Workload, as_of=None, metric: str = "gpqa_diamond", ratio: float = 3.0) -> pd.DataFrame:
+    """Monthly cost of ``workload`` on every model priced on ``as_of``, cheapest first.
+
+    Cached input is billed at the cached price where the catalog lists one, else at the
+    input price (``cache_basis`` says which). The catalog has no batch prices, so batch
+    traffic is billed at list price and ``batch_basis`` says so.
+    """
+    table = frontier.scored_prices(cat, metric, as_of, ratio=ratio)
+    input_mtok = workload.requests_per_month * workload.input_tokens / 1e6
+    output_mtok = workload.requests_per_month * workload.output_tokens / 1e6
+    cached_price = table["cached_input_usd_per_mtok"]
+    has_cache = cached_price.notna()
+    table = table.assign(
+        monthly_cost_usd=(input_mtok * (1 - workload.cached_share) * table["input_usd_per_mtok"]
+                          + input_mtok * workload.cached_share * cached_price.fillna(table["input_usd_per_mtok"])
+                          + output_mtok * table["output_usd_per_mtok"]),
+        cache_basis=np.where(has_cache, "listed cached price", "no cached price listed: input price"),
+        batch_basis="no batch price in the catalog: list price" if workload.batch_share else "no batch traffic",
+    )
+    return table.sort_values(["monthly_cost_usd", "model_id"], ignore_index=True)
+
+
+def hybrid_mix(cat, routes: dict[str, float], workload: Workload, as_of=None, metric: str = "gpqa_diamond") -> dict:
+    """Cost and share-weighted capability of a routing mix, against sending everything to its priciest model."""
+    total = sum(routes.values())
+    if not math.isclose(total, 1.0, abs_tol=1e-6):
+        raise ValueError(f"route shares must sum to 1, got {total:g}")
+    costs = workload_cost(cat, workload, as_of, metric).set_index("model_id")
+    rows = []
+    for model, share in routes.items():
+        model_id = cat.resolve(model)
+        if model_id not in costs.index:
+            raise ValueError(f"{model_id} has no price on {as_of or cat.snapshot_id}")
+        rows.append({"model_id": model_id, "share": share, "monthly_cost_usd": costs.at[model_id, "monthly_cost_usd"],
+                     "score": costs.at[model_id, "score"]})
+    parts = pd.DataFrame(rows)
+    premium = parts.sort_values("monthly_cost_usd").iloc[-1]
+    mix_cost = float((parts["share"] * parts["monthly_cost_usd"]).sum())
+    return {"parts": parts, "mix_cost_usd": mix_cost, "mix_score": float((parts["share"] * parts["score"]).sum()),
+            "premium_model": premium["model_id"], "premium_cost_usd": float(premium["monthly_cost_usd"]),
+            "premium_score": float(premium["score"]),
+            "savings_pct": 100 * (1 - mix_cost / premium["monthly_cost_usd"])}
+
+
+def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: str = "gpqa_diamond",
+             step: float = 0.05) -> dict:
+    """The cheapest mix of at most two models whose share-weighted score reaches ``floor_score``.
+
+    Shares move in ``step`` increments. A single model at or above the floor is a mix with share 1.
+    """
+    costs = workload_cost(cat, workload, as_of, metric).dropna(subset=["score"])
+    # only the price–capability frontier can be part of a cheapest mix
+    candidates = frontier.pareto_frontier(costs, x="monthly_cost_usd", y="score")
+    shares = np.round(np.arange(step, 1 + 1e-9, step), 6)
+    best = None
+    for (_, a), (_, b) in itertools.product(candidates.iterrows(), repeat=2):
+        if a["model_id"] > b["model_id"]:
+            continue
+        for share in (shares if a["model_id"] != b["model_id"] else [1.0]):
+            score = share * a["score"] + (1 - share) * b["score"]
+            cost = share * a["monthly_cost_usd"] + (1 - share) * b["monthly_cost_usd"]
+            if score >= floor_score - 1e-9 and (best is None or cost < best["monthly_cost_usd"] - 1e-12):
+                best = {"routes": {a["model_id"]: float(share), **({b["model_id"]: float(1 - share)} if share < 1 else {})},
+                        "monthly_cost_usd": float(cost), "score": float(score)}
+    if best is None:
+        raise ValueError(f"no model or mix reaches {metric} {floor_score:g} on {as_of or cat.snapshot_id}")
+    return best
+
+
+def self_host_cost(gpu_usd_per_hour: float, tokens_per_second: float, utilization: float, gpus: int = 1) -> float:
+    """USD per 1M tokens served by ``gpus`` GPUs at ``utilization`` (0–1) of their ``tokens_per_second``."""
+    if not 0 < utilization <= 1:
+        raise ValueError(f"utilization must be in (0, 1], got {utilization}")
+    if gpu_usd_per_hour <= 0 or tokens_per_second <= 0 or gpus < 1:
+        raise ValueError("GPU price, throughput and GPU count must be positive")
+    return gpu_usd_per_hour * gpus / (tokens_per_second * 3600 * utilization) * 1e6
+
+
+def break_even_volume(gpu_usd_per_hour: float, tokens_per_second: float, hosted_usd_per_mtok: float,
+                      gpus: int = 1) -> dict:
+    """Monthly token volume above which renting GPUs all month beats the hosted price.
+
+    The GPUs cost the same whether busy or idle; capacity is their throughput all month long.
+    """
+    monthly_gpu_usd = gpu_usd_per_hour * gpus * HOURS_PER_MONTH
+    break_even = monthly_gpu_usd / hosted_usd_per_mtok * 1e6
+    capacity = tokens_per_second * 3600 * HOURS_PER_MONTH
+    return {"monthly_gpu_usd": monthly_gpu_usd, "break_even_tokens_per_month": break_even,
+            "capacity_tokens_per_month": capacity, "feasible": break_even <= capacity,
+            "break_even_utilization": break_even / capacity}
+
+
+def decision_matrix(cat, weights: dict[str, float], metric: str = "gpqa_diamond", as_of=None, ratio: float = 3.0,
+                    top: int = 15) -> pd.DataFrame:
+    """The article's 'choice = capability × cost × risk' as a transparent weighted score (0–1 each).
+
+    capability: score / 100. cost: 1 for the cheapest scored model down to 0 for the dearest, on a
+    log scale. risk (higher is safer): mean of price stability (no list-price change: 1), host
+    diversity (hosts / 5, at most 1) and open weights (1 if the weights are published).
+    """
+    unknown = set(weights) - {"capability", "cost", "risk"}
+    if unknown:
+        raise ValueError(f"unknown weight(s) {sorted(unknown)}; use capability, cost, risk")
+    table = frontier.scored_prices(cat, metric, as_of, ratio=ratio).dropna(subset=["score"])
+    day = pd.Timestamp(as_of or cat.snapshot_date)
+    history = cat.prices[cat.prices["start_date"] <= day]
+    hosts = history.groupby("model_id")["host"].nunique()
+    changes = (history.sort_values("start_date").groupby(["model_id", "host"])["input_usd_per_mtok"]
+               .agg(lambda s: int((s.diff().fillna(0) != 0).sum())).groupby("model_id").sum())
+    log_price = np.log10(table["blended_usd_per_mtok"])
+    span = log_price.max() - log_price.min() or 1.0
+    table = table.assign(
+        capability=table["score"] / 100,
+        cost=1 - (log_price - log_price.min()) / span,
+        stability=1 / (1 + table["model_id"].map(changes).fillna(0)),
+        host_diversity=(table["model_id"].map(hosts).fillna(1) / 5).clip(upper=1),
+        openness=table["open_weights"].fillna(False).astype(float),
+    )
+    table["risk"] = table[["stability", "host_diversity", "openness"]].mean(axis=1)
+    total = sum(weights.values()) or 1.0
+    table["decision_score"] = sum(weights.get(k, 0) * table[k] for k in ("capability", "cost", "risk")) / total
+    columns = ["model_id", "blended_usd_per_mtok", "score", "capability", "cost", "stability", "host_diversity",
+               "openness", "risk", "decision_score"]
+    return table.sort_values("decision_score", ascending=False)[columns].head(top).reset_index(drop=True)

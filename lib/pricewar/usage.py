@@ -1,0 +1,264 @@
+"""Your API usage log, priced at the list price in force on each request's day, and repriced.
+
+A log has ``timestamp``, ``model``, ``input_tokens``, ``output_tokens`` and optionally
+``cached_input_tokens`` and ``project`` (CSV or Parquet). DuckDB reads it; the log is
+first summed per day, model and project — prices change only at day boundaries, so
+this is exact — and each day is priced by an as-of join on the catalog's price
+intervals. Costs are USD; cached input tokens are billed at the cached price where
+the catalog lists one, else at the input price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pricewar.paths import relative
+
+REQUIRED = ["timestamp", "model", "input_tokens", "output_tokens"]
+TOKENS = ["input_tokens", "output_tokens", "cached_input_tokens"]
+
+
+class UsageError(ValueError):
+    """A usage log that cannot be priced: every problem as ``file:row: column: value — reason``."""
+
+
+@dataclass
+class PricedUsage:
+    """A priced log: daily rows (USD per row), what could not be priced, and the repricings."""
+
+    daily: pd.DataFrame
+    unknown_models: pd.DataFrame
+    unpriced: pd.DataFrame
+    alternatives: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rows: int = 0
+
+    @property
+    def total_usd(self) -> float:
+        return float(self.daily["cost_usd"].sum())
+
+    def by(self, *keys: str) -> pd.DataFrame:
+        """Spend (USD) and tokens summed by ``month``, ``model_id`` and/or ``project``."""
+        frame = self.daily.assign(month=self.daily["day"].dt.to_period("M").dt.to_timestamp())
+        return (frame.groupby(list(keys))[["requests", "input_tokens", "output_tokens", "cost_usd"]].sum()
+                .reset_index().sort_values(list(keys), ignore_index=True))
+
+
+def reference_intervals(cat) -> pd.DataFrame:
+    """One price timeline per model: the creator's own API where it has one, else the host
+    that priced the model for the longest time (named in ``host``)."""
+    prices = cat.prices.copy()
+    creator = prices["model_id"].map(cat.models.set_index("model_id")["creator"])
+    own = prices[prices["host"] == creator]
+    rest = prices[~prices["model_id"].isin(own["model_id"])].copy()
+    end = rest["end_date"].fillna(pd.Timestamp(cat.snapshot_date))
+    rest["days"] = (end - rest["start_date"]).dt.days
+    coverage = rest.groupby(["model_id", "host"])["days"].sum().reset_index()
+    best = coverage.sort_values(["model_id", "days", "host"], ascending=[True, False, True]).drop_duplicates("model_id")
+    rest = rest.merge(best[["model_id", "host"]], on=["model_id", "host"])
+    columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
+               "cached_input_usd_per_mtok"]
+    return pd.concat([own[columns], rest[columns]], ignore_index=True)
+
+
+def _connect():
+    import duckdb
+
+    return duckdb.connect()
+
+
+def _scan(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return f"read_parquet('{path}')"
+    if suffix in (".csv", ".txt"):
+        return f"read_csv('{path}', header=true, all_varchar=true)"
+    raise UsageError(f"{relative(path)}: unsupported usage log format {suffix!r} (use .csv or .parquet)")
+
+
+def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, int]:
+    """Validate the log and sum it per day, model and project. Raises UsageError listing bad rows."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path}: usage log not found")
+    name = relative(path)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM {_scan(path)}")
+    columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise UsageError("\n".join(f"{name}:1: {c}: '' — missing column" for c in missing))
+    cached = "cached_input_tokens" if "cached_input_tokens" in columns else "0"
+    project = "CAST(project AS VARCHAR)" if "project" in columns else "'(none)'"
+    header = 1 if path.suffix.lower() != ".parquet" else 0  # CSV rows are file lines; Parquet rows count from 1
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW typed AS
+        SELECT row_number() OVER () + {header} AS row_no, CAST(timestamp AS VARCHAR) AS timestamp_text,
+               TRY_CAST(timestamp AS TIMESTAMP) AS ts, CAST(model AS VARCHAR) AS model, {project} AS project,
+               CAST(input_tokens AS VARCHAR) AS input_text, TRY_CAST(input_tokens AS BIGINT) AS input_tokens,
+               CAST(output_tokens AS VARCHAR) AS output_text, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
+               CAST({cached} AS VARCHAR) AS cached_text, TRY_CAST({cached} AS BIGINT) AS cached_input_tokens
+        FROM raw""")
+    checks = [
+        ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp"),
+        ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name"),
+        ("input_tokens", "input_text", "input_tokens IS NULL", "not a whole number"),
+        ("input_tokens", "input_text", "input_tokens < 0", "negative token count"),
+        ("output_tokens", "output_text", "output_tokens IS NULL", "not a whole number"),
+        ("output_tokens", "output_text", "output_tokens < 0", "negative token count"),
+        ("cached_input_tokens", "cached_text", "cached_input_tokens IS NULL", "not a whole number"),
+        ("cached_input_tokens", "cached_text", "cached_input_tokens < 0 OR cached_input_tokens > input_tokens",
+         "negative, or more than the row's input tokens"),
+    ]
+    problems, total = [], 0
+    for column, shown, condition, reason in checks:
+        if column == "cached_input_tokens" and cached == "0":
+            continue
+        count = con.execute(f"SELECT count(*) FROM typed WHERE {condition}").fetchone()[0]
+        total += count
+        for row_no, value in con.execute(
+                f"SELECT row_no, {shown} FROM typed WHERE {condition} ORDER BY row_no LIMIT {max_problems}").fetchall():
+            problems.append((row_no, f"{name}:{row_no}: {column}: {value!r} — {reason}"))
+    if problems:
+        shown_lines = [text for _, text in sorted(problems)[:max_problems]]
+        more = f"\n… and {total - len(shown_lines)} more" if total > len(shown_lines) else ""
+        raise UsageError(f"{total} bad row(s) in {name}; nothing was priced:\n" + "\n".join(shown_lines) + more)
+    rows = con.execute("SELECT count(*) FROM typed").fetchone()[0]
+    daily = con.execute("""
+        SELECT CAST(ts AS DATE) AS day, model, project, count(*) AS requests,
+               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+               sum(cached_input_tokens) AS cached_input_tokens
+        FROM typed GROUP BY ALL""").df()
+    daily["day"] = pd.to_datetime(daily["day"])
+    return daily, rows
+
+
+def _price_days(con, days: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """As-of join: the interval in force on each row's day (start inclusive, end exclusive)."""
+    con.register("days_df", days)
+    con.register("intervals_df", intervals)
+    priced = con.execute("""
+        SELECT d.*, p.host, p.start_date, p.end_date, p.input_usd_per_mtok, p.output_usd_per_mtok,
+               p.cached_input_usd_per_mtok
+        FROM days_df d ASOF LEFT JOIN intervals_df p
+          ON d.price_model = p.model_id AND d.day >= p.start_date
+        ORDER BY d.row_id""").df()
+    con.unregister("days_df")
+    con.unregister("intervals_df")
+    ended = priced["end_date"].notna() & (priced["day"] >= priced["end_date"])
+    priced.loc[ended, ["input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"]] = np.nan
+    cached_price = priced["cached_input_usd_per_mtok"].fillna(priced["input_usd_per_mtok"])
+    priced["cost_usd"] = ((priced["input_tokens"] - priced["cached_input_tokens"]) * priced["input_usd_per_mtok"]
+                          + priced["cached_input_tokens"] * cached_price
+                          + priced["output_tokens"] * priced["output_usd_per_mtok"]) / 1e6
+    return priced
+
+
+def _reprice(con, actual: pd.DataFrame, model_id: str, intervals: pd.DataFrame) -> pd.DataFrame:
+    """The same daily tokens priced as if they had all gone to ``model_id``."""
+    base = actual[["row_id", "day", "model", "project", "requests", "input_tokens", "output_tokens",
+                   "cached_input_tokens"]]
+    return _price_days(con, base.assign(price_model=model_id), intervals)
+
+
+def _compare(actual: pd.DataFrame, label: str, parts: list[tuple[float, pd.DataFrame]]) -> dict:
+    """An alternative's cost on the days it could have served, against the actual cost of those days."""
+    covered = np.logical_and.reduce([part["cost_usd"].notna().to_numpy() for _, part in parts])
+    cost = float(sum(share * part["cost_usd"].to_numpy()[covered].sum() for share, part in parts))
+    actual_cost = float(actual["cost_usd"].to_numpy()[covered].sum())
+    total = float(actual["cost_usd"].sum())
+    return {"alternative": label, "cost_usd": cost, "actual_same_days_usd": actual_cost,
+            "savings_usd": actual_cost - cost, "savings_pct": 100 * (1 - cost / actual_cost) if actual_cost else np.nan,
+            "share_of_spend_covered_pct": 100 * actual_cost / total if total else np.nan}
+
+
+def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str, float] | None = None) -> PricedUsage:
+    """Price every row at its day's list price; reprice the same tokens on each alternative and on a mix.
+
+    Unknown model names and days without a list price are counted in ``unknown_models``
+    and ``unpriced`` with their token volume, never dropped silently.
+    """
+    from pricewar.catalog import UnknownModelError
+
+    con = _connect()
+    daily, rows = load_daily(con, Path(path))
+    names = {}
+    for name in daily["model"].unique():
+        try:
+            names[name] = cat.resolve(name)
+        except UnknownModelError:
+            names[name] = None
+    daily["model_id"] = daily["model"].map(names)
+    unknown = daily[daily["model_id"].isna()]
+    unknown_models = (unknown.groupby("model")[["requests", "input_tokens", "output_tokens"]].sum()
+                      .reset_index().sort_values("requests", ascending=False, ignore_index=True))
+    known = daily[daily["model_id"].notna()].copy()
+    known["row_id"] = np.arange(len(known))
+    intervals = reference_intervals(cat)
+    priced = _price_days(con, known.assign(price_model=known["model_id"]), intervals)
+    unpriced = priced[priced["cost_usd"].isna()]
+    unpriced_summary = (unpriced.groupby("model_id")[["requests", "input_tokens", "output_tokens"]].sum()
+                        .reset_index().sort_values("requests", ascending=False, ignore_index=True))
+    actual = priced[priced["cost_usd"].notna()].reset_index(drop=True)
+    rows_alt = []
+    for model in alternatives or []:
+        model_id = cat.resolve(model)
+        rows_alt.append(_compare(actual, model_id, [(1.0, _reprice(con, actual, model_id, intervals))]))
+    if mix:
+        parts = [(share, _reprice(con, actual, cat.resolve(model), intervals)) for model, share in mix.items()]
+        rows_alt.append(_compare(actual, "mix: " + ", ".join(f"{k} {v:.0%}" for k, v in mix.items()), parts))
+    alt_frame = pd.DataFrame(rows_alt, columns=["alternative", "cost_usd", "actual_same_days_usd", "savings_usd",
+                                                "savings_pct", "share_of_spend_covered_pct"])
+    return PricedUsage(daily=actual.reset_index(drop=True), unknown_models=unknown_models, unpriced=unpriced_summary,
+                       alternatives=alt_frame, rows=rows)
+
+
+SYNTH_PERIODS = [  # (from, models with weights): the mix a team might have used, each model after its launch
+    ("2024-04-15", {"gpt-4-turbo": 0.3, "gpt-3.5-turbo": 0.5, "claude-3-sonnet": 0.2}),
+    ("2024-08-01", {"gpt-4o": 0.4, "gpt-4o-2024-08-06": 0.1, "claude-3-5-sonnet-20240620": 0.3, "gpt-4o-mini": 0.2}),
+    ("2025-03-01", {"gpt-4o-mini": 0.3, "o3-mini": 0.2, "gemini-2.0-flash": 0.2, "deepseek-chat": 0.2,
+                    "claude-3-7-sonnet": 0.1}),
+    ("2025-10-01", {"gpt-5-mini": 0.35, "gemini-2.5-flash": 0.25, "claude-sonnet-4-5": 0.2, "deepseek-chat": 0.15,
+                    "acme-internal-llm": 0.05}),
+]
+
+
+def synth_log(rows: int, seed: int = 0, end: str = "2026-10-31") -> pd.DataFrame:
+    """A synthetic usage log: four projects, models changing over time, heavy-tailed request sizes.
+
+    Deterministic for a seed. One model name (``acme-internal-llm``) is deliberately not in
+    the catalog, to show how unknown models are reported.
+    """
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp(SYNTH_PERIODS[0][0])
+    span = (pd.Timestamp(end) - start).total_seconds()
+    ts = start + pd.to_timedelta(np.sort(rng.uniform(0, span, rows)), unit="s")
+    bounds = [pd.Timestamp(p[0]) for p in SYNTH_PERIODS]
+    period = np.searchsorted(np.array(bounds, dtype="datetime64[ns]"), ts.to_numpy(), side="right") - 1
+    model = np.empty(rows, dtype=object)
+    for i, (_, weights) in enumerate(SYNTH_PERIODS):
+        mask = period == i
+        names, probs = list(weights), np.array(list(weights.values()))
+        model[mask] = rng.choice(names, size=mask.sum(), p=probs / probs.sum())
+    input_tokens = np.minimum(rng.lognormal(7.0, 1.0, rows), 200_000).astype(np.int64)
+    output_tokens = np.minimum(rng.lognormal(5.5, 0.9, rows), 16_000).astype(np.int64)
+    cached = (input_tokens * rng.choice([0.0, 0.5, 0.9], size=rows, p=[0.6, 0.25, 0.15])).astype(np.int64)
+    project = rng.choice(["support-bot", "search", "analytics", "internal-tools"], size=rows, p=[0.4, 0.3, 0.2, 0.1])
+    return pd.DataFrame({"timestamp": ts, "model": model, "input_tokens": input_tokens, "output_tokens": output_tokens,
+                         "cached_input_tokens": cached, "project": project})
+
+
+def write_log(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a log as Parquet or CSV (by extension) through DuckDB, atomically."""
+    path = Path(path)
+    fmt = {".parquet": "PARQUET", ".csv": "CSV"}.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"{path}: write .parquet or .csv")
+    tmp = path.with_name(f".{path.name}.tmp")
+    con = _connect()
+    con.register("log_df", frame)
+    con.execute(f"COPY log_df TO '{tmp}' (FORMAT {fmt}{', HEADER' if fmt == 'CSV' else ''})")
+    tmp.replace(path)
+    return path

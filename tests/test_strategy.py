@@ -1,0 +1,58 @@
+"""Known answers for workload costs, mixes, self-hosting and the decision matrix (fixture snapshot)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pricewar import strategy
+
+
+def test_workload_cost_known_answer(fixture_catalog):
+    w = strategy.Workload(requests_per_month=1000, input_tokens=1000, output_tokens=1000)
+    costs = strategy.workload_cost(fixture_catalog, w, as_of="2025-07-01").set_index("model_id")
+    assert costs.at["o3", "monthly_cost_usd"] == pytest.approx(1 * 2.0 + 1 * 8.0)  # 1M in, 1M out
+    assert costs.at["gpt-4o", "monthly_cost_usd"] == pytest.approx(2.5 + 10.0)
+
+
+def test_cached_share_uses_the_cached_price_where_listed(fixture_catalog):
+    w = strategy.Workload(1000, 1000, 0, cached_share=0.5)
+    costs = strategy.workload_cost(fixture_catalog, w, as_of="2025-07-01").set_index("model_id")
+    assert costs.at["o3", "monthly_cost_usd"] == pytest.approx(0.5 * 2.0 + 0.5 * 0.5)
+    assert costs.at["gpt-4o-2024-05-13", "cache_basis"] == "no cached price listed: input price"
+
+
+def test_hybrid_mix_against_all_premium(fixture_catalog):
+    w = strategy.Workload(1000, 1000, 1000)
+    mix = strategy.hybrid_mix(fixture_catalog, {"o3": 0.2, "gpt-4o": 0.8}, w, as_of="2025-07-01")
+    assert mix["premium_model"] == "gpt-4o"  # 12.5 a month against o3's 10
+    assert mix["mix_cost_usd"] == pytest.approx(0.2 * 10 + 0.8 * 12.5)
+    assert mix["mix_score"] == pytest.approx(0.2 * 80 + 0.8 * 50)
+    with pytest.raises(ValueError, match="sum to 1"):
+        strategy.hybrid_mix(fixture_catalog, {"o3": 0.5}, w, as_of="2025-07-01")
+
+
+def test_best_mix_reaches_the_floor_at_least_cost(fixture_catalog):
+    w = strategy.Workload(1000, 1000, 1000)
+    best = strategy.best_mix(fixture_catalog, w, floor_score=60, as_of="2025-07-01")
+    assert best["routes"] == {"o3": 1.0}  # o3 (80) is also the cheapest scored model here
+    with pytest.raises(ValueError, match="no model or mix"):
+        strategy.best_mix(fixture_catalog, w, floor_score=99, as_of="2025-07-01")
+
+
+def test_self_hosting_known_answers():
+    # $3.60 an hour for 1,000 tokens/s at full use: 3.6M tokens an hour, so $1 per 1M tokens
+    assert strategy.self_host_cost(3.6, 1000, 1.0) == pytest.approx(1.0)
+    assert strategy.self_host_cost(3.6, 1000, 0.5) == pytest.approx(2.0)
+    be = strategy.break_even_volume(3.6, 1000, hosted_usd_per_mtok=2.0)
+    assert be["break_even_tokens_per_month"] == pytest.approx(3.6 * 730 / 2.0 * 1e6)
+    assert be["break_even_utilization"] == pytest.approx(0.5) and be["feasible"]
+    with pytest.raises(ValueError):
+        strategy.self_host_cost(3.6, 1000, 0)
+
+
+def test_decision_matrix_shows_every_component(fixture_catalog):
+    matrix = strategy.decision_matrix(fixture_catalog, {"capability": 1, "cost": 0, "risk": 0}, as_of="2025-07-01")
+    assert matrix.iloc[0]["model_id"] == "o3"  # capability only: the best score wins
+    assert {"capability", "cost", "stability", "host_diversity", "openness", "risk"} <= set(matrix.columns)
+    with pytest.raises(ValueError, match="unknown weight"):
+        strategy.decision_matrix(fixture_catalog, {"speed": 1})

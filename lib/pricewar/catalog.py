@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,11 +136,11 @@ class Catalog:
         table = table.join(flags, on="model_id")
         return table.sort_values("model_id", ignore_index=True)
 
-    @property
+    @functools.cached_property
     def _model_ids(self) -> set[str]:
         return set(self.models["model_id"])
 
-    @property
+    @functools.cached_property
     def _alias_map(self) -> dict[str, str]:
         return dict(zip(self.aliases["alias"], self.aliases["model_id"]))
 

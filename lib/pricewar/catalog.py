@@ -75,9 +75,10 @@ class Catalog:
         if host is None:
             creator = self.models.loc[self.models["model_id"] == model_id, "creator"].iloc[0]
             own = rows[rows["host"] == creator]
-            if not own.empty:
-                return self._in_force(model_id, own, creator, day)
-            return self._median(model_id, rows, day)
+            own_live = own[(own["start_date"] <= day) & (own["end_date"].isna() | (own["end_date"] > day))]
+            if not own_live.empty or len(own) == len(rows):
+                return self._in_force(model_id, own if not own.empty else rows, creator, day)
+            return self._median(model_id, rows[rows["host"] != creator], day)
         host = ids.canonical_host(host)
         at_host = rows[rows["host"] == host]
         if at_host.empty:

@@ -187,3 +187,39 @@ def ratio_line(frame, value: str, finding: str, value_title: str, source: str, l
         tooltip=[alt.Tooltip(c) for c in frame.columns if c != "date"] + [alt.Tooltip("date:T")],
     ).properties(width=620, height=260)
     return titled(chart, finding, source)
+
+
+def cost_bars(costs, finding: str, source: str, value: str = "monthly_cost_usd",
+              value_title: str = "Monthly cost (USD, log scale)") -> alt.Chart:
+    """Horizontal bars of a cost per model, cheapest on top, log scale."""
+    chart = alt.Chart(costs).mark_bar().encode(
+        y=alt.Y("model_id:N", sort=list(costs["model_id"]), title=None),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("model_id:N", title="model"), alt.Tooltip("host:N"),
+                 alt.Tooltip(f"{value}:Q", format=",.2f"), alt.Tooltip("score:Q")],
+    ).properties(width=560)
+    return titled(chart, finding, source)
+
+
+def sensitivity_lines(grid, hosted_usd_per_mtok: float, finding: str, source: str) -> alt.Chart:
+    """Self-hosted USD per 1M tokens against utilization, one line per GPU price, the hosted price as a rule."""
+    lines = alt.Chart(grid).mark_line(point=True).encode(
+        x=alt.X("utilization:Q", title="GPU utilization (share of the month busy)", axis=alt.Axis(format="%")),
+        y=alt.Y("usd_per_mtok:Q", title="Self-hosted cost (USD per 1M tokens, log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("gpu_price:N", title="GPU price"),
+        tooltip=["utilization:Q", "gpu_price:N", alt.Tooltip("usd_per_mtok:Q", format=".3g")],
+    )
+    rule = alt.Chart(alt.Data(values=[{"hosted": hosted_usd_per_mtok}])).mark_rule(color="#d9480f", strokeDash=[4, 3]).encode(
+        y="hosted:Q", tooltip=[alt.Tooltip("hosted:Q", title="hosted USD / 1M", format=".3g")])
+    return titled(alt.layer(lines, rule).properties(width=560, height=300), finding, source)
+
+
+def monthly_spend(by_month_model, finding: str, source: str) -> alt.Chart:
+    """Stacked bars of spend per month by model."""
+    chart = alt.Chart(by_month_model).mark_bar().encode(
+        x=alt.X("month:T", title="Month"), y=alt.Y("cost_usd:Q", title="Spend (USD)", stack="zero"),
+        color=alt.Color("model_id:N", title="Model"),
+        tooltip=["month:T", alt.Tooltip("model_id:N", title="model"), alt.Tooltip("cost_usd:Q", format=",.2f"),
+                 alt.Tooltip("requests:Q", format=",")],
+    ).properties(width=620, height=300)
+    return titled(chart, finding, source)

@@ -246,3 +246,33 @@ def check_openness_claims(cat, ratio: float = 3.0) -> pd.DataFrame:
             result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
         rows.append({"section": section, "claim": quote, **result})
     return pd.DataFrame(rows)
+
+
+def startup_claims(cat, best_mix: dict, mix: dict, cheapest: dict, ratio: float = 3.0) -> pd.DataFrame:
+    """Section 3.2 and the advice sections, checked with the strategy report's own numbers.
+
+    ``best_mix``: ``strategy.best_mix`` result; ``mix``: ``strategy.hybrid_mix`` result;
+    ``cheapest``: the cheapest model at the capability floor, with ``model_id`` and ``monthly_cost_usd``.
+    """
+    rows = []
+    pro = cat.price_at("gemini-3.1-pro-preview", ARTICLE_DATE)
+    blended = trends.blended_price(pro["input_usd_per_mtok"], pro["output_usd_per_mtok"], ratio)
+    close = 10.0 / 1.5 <= blended <= 10.0 * 1.5
+    rows.append({"section": "3.2", "claim": "Gemini $0.01/1K tokens, startups still need to pay",
+                 "verdict": "supported" if close else "partly",
+                 "evidence": f"Gemini's Pro model on {ARTICLE_DATE}: {_per_1k(blended)} blended — paid, "
+                             f"{'near' if close else 'not near'} the article's $0.01/1K"})
+    rows.append({"section": "3.2", "claim": "The open source model is free and startups can train it themselves",
+                 "verdict": "not checkable",
+                 "evidence": "training and self-serving costs are not list prices; section 3 of this report prices "
+                             "self-hosting from sourced GPU prices and throughput instead"})
+    saving = mix["savings_pct"]
+    rows.append({"section": "advice", "claim": "Hybrid strategy: a combination of high-end + mid-range + open source",
+                 "verdict": "supported" if saving > 0 else "refuted",
+                 "evidence": f"the default mix costs {saving:.0f}% less than sending everything to "
+                             f"{mix['premium_model']}, at a share-weighted score of {mix['mix_score']:.1f} against "
+                             f"{mix['premium_score']:.1f}; the cheapest mix reaching the floor: "
+                             + ", ".join(f"{m} {s:.0%}" for m, s in best_mix["routes"].items())
+                             + f" at USD {best_mix['monthly_cost_usd']:,.0f}/month, against USD "
+                             f"{cheapest['monthly_cost_usd']:,.0f} for {cheapest['model_id']} alone"})
+    return pd.DataFrame(rows)

@@ -31,3 +31,9 @@ def relative(path: Path) -> str:
         return str(Path(path).resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return str(path)
+
+
+def project_path(path: str | Path) -> Path:
+    """``path`` as given if absolute, else relative to the project root (not the working directory)."""
+    path = Path(path)
+    return path if path.is_absolute() else PROJECT_ROOT / path

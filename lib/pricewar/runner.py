@@ -134,7 +134,11 @@ def check_parameters(reports: list[Report]) -> dict[str, dict]:
     problems = []
     for report in reports:
         if report.notebook not in declared_by_notebook:
-            declared_by_notebook[report.notebook] = papermill.inspect_notebook(report.notebook)
+            try:
+                declared_by_notebook[report.notebook] = papermill.inspect_notebook(report.notebook)
+            except Exception as exc:  # not JSON, no kernelspec, no parameters cell readable
+                raise RunError(f"report {report.name!r}: cannot read {report.notebook}: "
+                               f"{type(exc).__name__}: {exc}") from None
         declared = declared_by_notebook[report.notebook]
         names = ", ".join(sorted(declared)) or "none"
         for key, value in report.parameters.items():
@@ -268,13 +272,22 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     for report in reports:
         report.parameters = {**report.parameters, **(overrides or {})}
     jobs = max(1, jobs or os.cpu_count() or 1)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    # before any worker exists: a SIGTERM at any point ends the workers with the run
+    signal.signal(signal.SIGTERM, interrupted)
     # Workers start now and import papermill and nbconvert while the parameters are checked.
     executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
     try:
         # in a worker: papermill is imported there anyway, so the main process never pays for it
         declared = executor.submit(check_parameters, reports).result()
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(executor)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         raise
     pinned = []
     snapshots = set()
@@ -291,12 +304,6 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         run_id += "-2"
     staging = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=out))
     started_at = dt.datetime.now(dt.timezone.utc)
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupted)
     try:
         bundle = str(vega_bundle_path())
         kernel = kernel_name()
@@ -319,9 +326,7 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         staging.chmod(0o755)  # mkdtemp makes it private; reports are meant to be read
         os.rename(staging, out / run_id)
     except BaseException:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()  # kernels exit when their parent does (ipykernel's parent poller)
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(executor)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
@@ -334,6 +339,13 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         print(f"run {run_id}: {len(pinned) - len(failed)} ok, {len(failed)} failed → {out / run_id}/index.html",
               file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now; their kernels exit when their parent does (ipykernel's parent poller)."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _point_latest(out: Path, run_id: str) -> None:

@@ -101,13 +101,14 @@ class ValidationError(Exception):
 def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV as text (no type guessing). An empty file is a problem."""
     name = relative(path)
-    if path.stat().st_size == 0 or not path.read_text(encoding="utf-8").strip():
-        return None, [Problem(name, 1, "", "", "empty file: expected a header row")]
     try:
+        if path.stat().st_size == 0 or not path.read_text(encoding="utf-8").strip():
+            return None, [Problem(name, 1, "", "", "empty file: expected a header row")]
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, 1, "", "", f"not a readable CSV: {exc}")]
-    return frame, []
+        return None, [Problem(name, 1, "", "", f"not a readable UTF-8 CSV: {exc}")]
+    # stripped once here, so every check and the typed table see the same value
+    return frame.apply(lambda column: column.str.strip()), []
 
 
 def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt.date | None,

@@ -165,3 +165,63 @@ def decision_matrix(cat, weights: dict[str, float], metric: str = "gpqa_diamond"
     columns = ["model_id", "blended_usd_per_mtok", "score", "capability", "cost", "stability", "host_diversity",
                "openness", "risk", "decision_score"]
     return table.sort_values("decision_score", ascending=False)[columns].head(top).reset_index(drop=True)
+
+
+def self_hosting_reference(gpu: str = "H100", model_class: str = "70b") -> dict:
+    """Sourced defaults for self-hosting (``data/curated/self_hosting.csv``): a GPU's hourly price and a
+    model's serving throughput per GPU, each with its source. Raises if the file lacks either."""
+    from pricewar.paths import curated_dir
+
+    path = curated_dir() / "self_hosting.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no sourced self-hosting numbers; pass gpu_usd_per_hour and tokens_per_second")
+    rows = pd.read_csv(path)
+    bad = rows[~rows["source_url"].astype(str).str.match(r"^https?://") | ~(rows["value"] > 0)]
+    if len(bad):
+        raise ValueError(f"{path}: rows {list(bad.index + 2)} need a positive value and an http(s) source_url")
+    price = rows[(rows["kind"] == "gpu_price") & rows["gpu"].str.contains(gpu, case=False)]
+    speed = rows[(rows["kind"] == "throughput") & rows["gpu"].str.contains(gpu, case=False)
+                 & rows["model"].str.contains(model_class, case=False)]
+    if price.empty or speed.empty:
+        raise ValueError(f"{path}: needs a gpu_price row and a {model_class} throughput row for {gpu}")
+    p, s = price.iloc[0], speed.iloc[0]
+    return {"gpu_usd_per_hour": float(p["value"]), "gpu_source": p["source_url"], "gpu_note": f"{p['gpu']}, {p['as_of']}",
+            "tokens_per_second": float(s["value"]) / float(s["gpus"]), "throughput_source": s["source_url"],
+            "throughput_note": f"{s['model']} on {int(s['gpus'])}× {s['gpu']}, {s['setting']}"}
+
+
+def self_host_sensitivity(gpu_usd_per_hour: float, tokens_per_second: float, gpus: int = 1,
+                          utilizations=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+                          price_factors=(0.5, 1.0, 1.5)) -> pd.DataFrame:
+    """USD per 1M tokens self-hosted over a grid of utilization and GPU price (× the reference)."""
+    rows = [{"utilization": u, "gpu_price": f"{f:g}× ({gpu_usd_per_hour * f:.2f} USD/h)",
+             "usd_per_mtok": self_host_cost(gpu_usd_per_hour * f, tokens_per_second, u, gpus)}
+            for f in price_factors for u in utilizations]
+    return pd.DataFrame(rows)
+
+
+def default_routes(costs: pd.DataFrame, floor_score: float) -> dict[str, float]:
+    """The article's hybrid: 20% to the best-scoring model, 70% to the cheapest model at the floor,
+    10% to the cheapest open-weights model at the floor."""
+    scored = costs.dropna(subset=["score"])
+    capable = scored[scored["score"] >= floor_score]
+    premium = scored.sort_values(["score", "monthly_cost_usd"], ascending=[False, True]).iloc[0]["model_id"]
+    mid = capable.iloc[0]["model_id"]
+    open_capable = capable[capable["open_weights"].fillna(False).astype(bool)]
+    routes = {premium: 0.2, mid: 0.7}
+    if len(open_capable):
+        cheapest_open = open_capable.iloc[0]["model_id"]
+        routes[cheapest_open] = routes.get(cheapest_open, 0) + 0.1
+    else:
+        routes[mid] += 0.1
+    return routes
+
+
+def break_even_phrase(even: dict, gpu_usd_per_hour: float) -> str:
+    """A chart title for ``break_even_volume``'s result."""
+    share = even["break_even_utilization"]
+    if even["feasible"]:
+        return (f"One rented GPU at USD {gpu_usd_per_hour:.2f}/hour beats the hosted price of a 70B model "
+                f"above {share:.0%} utilization")
+    return (f"At USD {gpu_usd_per_hour:.2f}/hour a rented GPU cannot beat the hosted price of a 70B model: "
+            f"it would need {share:.0%} utilization")

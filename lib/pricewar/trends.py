@@ -31,15 +31,20 @@ def first_party_prices(cat) -> pd.DataFrame:
 def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: float = 3.0) -> pd.DataFrame:
     """Every change of an existing model's list price at a host, largest cut first.
 
-    A change is a new interval whose input or output price differs from the
-    previous interval of the same (model_id, host). ``pct_change`` is the change
+    A change is a new interval, starting the day the previous interval of the same
+    (model_id, host) ended, whose input or output price differs from it; ``source_changed``
+    marks changes between two sources, which may be a disagreement rather than a repricing. ``pct_change`` is the change
     of the blended price in percent (negative = cut); changes smaller than
     ``min_cut_pct`` in absolute value are left out. Cuts and increases both appear
     (``kind``).
     """
     ordered = prices.sort_values(["model_id", "host", "start_date"])
-    previous = ordered.groupby(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok"]].shift()
-    changed = previous["input_usd_per_mtok"].notna() & (
+    previous = ordered.groupby(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok", "end_date",
+                                                      "source"]].shift()
+    # a change is a new price starting the day the old one ended; after a gap in the data
+    # nothing says when (or whether) the price changed
+    contiguous = previous["end_date"].notna() & (previous["end_date"] == ordered["start_date"])
+    changed = contiguous & (
         (ordered["input_usd_per_mtok"] != previous["input_usd_per_mtok"])
         | (ordered["output_usd_per_mtok"] != previous["output_usd_per_mtok"]))
     rows = ordered[changed]
@@ -54,6 +59,8 @@ def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: flo
     out["pct_change"] = 100 * (out["new_blended_usd_per_mtok"] / out["old_blended_usd_per_mtok"] - 1)
     out["kind"] = np.where(out["pct_change"] < 0, "cut", "increase")
     out["source"], out["source_url"], out["note"] = rows["source"], rows["source_url"], rows["note"]
+    # a change between two sources may be the sources disagreeing, not the provider repricing
+    out["source_changed"] = rows["source"] != previous.loc[changed, "source"]
     out = out[out["pct_change"].abs() >= min_cut_pct]
     return out.sort_values(["pct_change", "date", "model_id"], ignore_index=True)
 
@@ -112,13 +119,18 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     """
     bar = threshold_score(cat, metric, threshold)
     periods = score_periods(cat.scores, metric)
-    periods = periods[periods["score"] >= bar - 1e-9]
+    # keep every score period of a model that ever clears the bar: a later, lower score must
+    # replace the earlier one on its day (the bar is applied after the score in force is found)
+    periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - 1e-9, "model_id"])]
     if models is not None:
         periods = periods[periods["model_id"].isin(models)]
     prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
     prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     if dates is None:
-        events = pd.concat([prices["start_date"], prices["end_date"].dropna()])
+        events = pd.concat([prices["start_date"], prices["end_date"].dropna(),
+                            periods.loc[periods["applies_from"] > _EARLIEST, "applies_from"]])
+        if start is not None:
+            events = pd.concat([events, pd.Series([pd.Timestamp(start)])])  # the price in force on the first day
         dates = events.drop_duplicates().sort_values()
     dates = pd.Series(pd.to_datetime(list(dates))).drop_duplicates().sort_values(ignore_index=True)
     if start is not None:
@@ -130,6 +142,7 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
     live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
     live = _with_scores(live, periods)
+    live = live[live["score"] >= bar - 1e-9]
     best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
     return best[["date", "model_id", "host", "blended_usd_per_mtok", "score"]].reset_index(drop=True)
 

@@ -210,7 +210,9 @@ def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str,
                         .reset_index().sort_values("requests", ascending=False, ignore_index=True))
     actual = priced[priced["cost_usd"].notna()].reset_index(drop=True)
     targets = [cat.resolve(m) for m in alternatives or []]
-    mix_ids = {cat.resolve(m): share for m, share in (mix or {}).items()}
+    mix_ids: dict[str, float] = {}
+    for name, share in (mix or {}).items():  # two names of one model add up
+        mix_ids[cat.resolve(name)] = mix_ids.get(cat.resolve(name), 0.0) + share
     repriced = _reprice(con, actual, sorted(set(targets) | set(mix_ids)), intervals) if targets or mix_ids else {}
     rows_alt = [_compare(actual, model_id, [(1.0, repriced[model_id])]) for model_id in targets]
     if mix:

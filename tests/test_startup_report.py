@@ -1,0 +1,31 @@
+"""The startup-strategy report end to end: pinned default numbers, and a user-supplied usage log."""
+
+from __future__ import annotations
+
+import json
+
+from pricewar import runner, usage
+from pricewar.paths import PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-startup-strategy.ipynb"
+
+
+def run_report(tmp_path, parameters):
+    manifest = tmp_path / "reports.yaml"
+    manifest.write_text(f"- name: s\n  notebook: {NOTEBOOK}\n  title: S\n  parameters: {json.dumps(parameters)}\n")
+    assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
+    run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
+    return {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+
+
+def test_default_numbers_are_pinned(tmp_path):
+    assert run_report(tmp_path, {}) == {"cheapest_above_floor_usd_month": 155.0, "best_mix_savings_pct": 99.9,
+                                        "break_even_mtok_month": 9174.0}
+
+
+def test_a_user_log_and_workload_change_the_numbers(tmp_path):
+    log = usage.write_log(usage.synth_log(400, seed=11), tmp_path / "mine.csv")
+    values = run_report(tmp_path, {"usage_log": str(log), "requests_per_month": 10000, "input_tokens": 500,
+                                   "output_tokens": 100, "gpu_usd_per_hour": 2.0, "tokens_per_second": 2000.0})
+    assert values["cheapest_above_floor_usd_month"] < 155.0
+    assert values["break_even_mtok_month"] != 9174.0

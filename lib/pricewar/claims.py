@@ -79,27 +79,6 @@ def red_line(cat, ratio: float = 3.0, line_usd_per_mtok: float = 10.0) -> dict:
     return {"verdict": "not checkable", "evidence": evidence}
 
 
-ORIGIN_CLAIMS = [
-    ("1.1", "In 2024, LLM pricing remained relatively stable: GPT-4, Claude 3 and Gemini at ~$0.03/1K tokens",
-     stable_2024_prices),
-    ("1.2", "Q1 of 2025: Gemini price cut by 70%, from $0.03/1K tokens to $0.01/1K tokens", gemini_q1_2025_cut),
-    ("intro", "GPT-4 level intelligence is about $0.01/1K tokens", gpt4_level_price_today),
-    ("4.1", "Competition red line: below $0.01/1K tokens, open source models will be eliminated", red_line),
-]
-
-
-def check_origin_claims(cat, ratio: float = 3.0) -> pd.DataFrame:
-    """The article's section 1 and 4.1 claims with their computed verdicts."""
-    rows = []
-    for section, quote, check in ORIGIN_CLAIMS:
-        try:
-            result = check(cat, ratio=ratio)
-        except Exception as exc:  # a check that cannot run is an error, not a verdict
-            result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
-        rows.append({"section": section, "claim": quote, **result})
-    return pd.DataFrame(rows)
-
-
 # The article's section 2 names: (tier, name in the article, catalog id it most plausibly means, claimed USD per 1M)
 # "Gemini Pro" on the article's date (2026-04-01) is the Gemini Pro on sale then; "Llama 4" is its larger model.
 TIER_REPRESENTATIVES = [
@@ -192,7 +171,8 @@ def open_models_free(cat, ratio: float = 3.0) -> dict:
     return {"verdict": "partly", "evidence": evidence}
 
 
-def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, float] = (100.0, 130.0)) -> dict:
+def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, float] = (100.0, 130.0),
+                        ratio: float = 3.0) -> dict:
     """'Qwen3.5-9B matches 120B models on most benchmarks.'"""
     from pricewar import openness
 
@@ -216,7 +196,7 @@ def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, fl
     return {"verdict": verdict, "evidence": "; ".join(rows) or "no shared metric"}
 
 
-def llama4_context(cat, claimed_tokens: int = 10_000_000) -> dict:
+def llama4_context(cat, claimed_tokens: int = 10_000_000, ratio: float = 3.0) -> dict:
     """'Llama 4 (free, 10M context).' The context windows the catalog lists for Llama 4."""
     models = cat.models[cat.models["model_id"].str.match(r"^llama-4-(scout|maverick)$")]
     listed = ", ".join(f"{r.model_id} {int(r.context_window):,}" for r in models.itertuples() if pd.notna(r.context_window))
@@ -228,51 +208,102 @@ def llama4_context(cat, claimed_tokens: int = 10_000_000) -> dict:
                         f"offers a 10M-token window (the model card is not a source of this catalog)"}
 
 
-OPENNESS_CLAIMS = [
-    ("3.3", "The intelligence gap is closing", gap_closing),
-    ("3.3", "Huge cost advantage: open source models are free or close to free", open_models_free),
-    ("3.3", "Qwen3.5-9B matches 120B model on most benchmarks", small_matches_large),
-    ("2.3", "Llama 4 (free, 10M context)", llama4_context),
-]
+def tier_representative(cat, name: str, model: str, claimed_usd_per_mtok: float, ratio: float = 3.0,
+                        as_of: str = ARTICLE_DATE, tolerance: float = 1.5) -> dict:
+    """One model the article names as a tier representative (see ``tier_representatives``)."""
+    table = tier_representatives(cat, ratio=ratio, as_of=as_of, tolerance=tolerance)
+    row = table[table["article_name"] == name]
+    if row.empty:
+        raise KeyError(f"{name!r} is not one of the article's tier representatives")
+    return {"verdict": row["verdict"].iloc[0], "evidence": row["evidence"].iloc[0]}
 
 
-def check_openness_claims(cat, ratio: float = 3.0) -> pd.DataFrame:
-    """The article's section 3.3 and 2.3 claims about open models, with computed verdicts."""
-    rows = []
-    for section, quote, check in OPENNESS_CLAIMS:
-        try:
-            result = check(cat) if check in (small_matches_large, llama4_context) else check(cat, ratio=ratio)
-        except Exception as exc:
-            result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
-        rows.append({"section": section, "claim": quote, **result})
-    return pd.DataFrame(rows)
+def r1_discount(cat, ratio: float = 3.0, claimed_pct: float = 95.0, tolerance_points: float = 5.0,
+                rival: str = "o1", model: str = "deepseek-reasoner") -> dict:
+    """'DeepSeek R1 is 95% cheaper than the competition.' R1 against o1 on R1's launch day."""
+    first = cat.prices[(cat.prices["model_id"] == cat.resolve(model))]["start_date"].min()
+    ours, theirs = cat.price_at(model, first), cat.price_at(rival, first)
+    r1 = trends.blended_price(ours["input_usd_per_mtok"], ours["output_usd_per_mtok"], ratio)
+    o1 = trends.blended_price(theirs["input_usd_per_mtok"], theirs["output_usd_per_mtok"], ratio)
+    cheaper = 100 * (1 - r1 / o1)
+    verdict = "supported" if abs(cheaper - claimed_pct) <= tolerance_points else "refuted"
+    return {"verdict": verdict, "evidence": f"on {first.date()}: {model} {_per_1k(r1)} against {rival} {_per_1k(o1)} "
+                                            f"blended — {cheaper:.1f}% cheaper"}
 
 
-def startup_claims(cat, best_mix: dict, mix: dict, cheapest: dict, ratio: float = 3.0) -> pd.DataFrame:
-    """Section 3.2 and the advice sections, checked with the strategy report's own numbers.
+def hybrid_strategy(cat, ratio: float = 3.0, floor_model: str = "gpt-4o-2024-05-13", metric: str = "gpqa_diamond",
+                    requests_per_month: float = 1_000_000, input_tokens: float = 1500, output_tokens: float = 400) -> dict:
+    """'Hybrid strategy: high-end + mid-range + open source.' The default mix against all-premium."""
+    from pricewar import strategy
 
-    ``best_mix``: ``strategy.best_mix`` result; ``mix``: ``strategy.hybrid_mix`` result;
-    ``cheapest``: the cheapest model at the capability floor, with ``model_id`` and ``monthly_cost_usd``.
+    work = strategy.Workload(requests_per_month, input_tokens, output_tokens)
+    floor = trends.threshold_score(cat, metric, floor_model)
+    costs = strategy.workload_cost(cat, work, metric=metric, ratio=ratio)
+    capable = costs[costs["score"] >= floor]
+    mix = strategy.hybrid_mix(cat, strategy.default_routes(capable, floor), work, metric=metric)
+    best = strategy.best_mix(cat, work, floor, metric=metric)
+    cheapest = capable.iloc[0]
+    saving = mix["savings_pct"]
+    return {"verdict": "supported" if saving > 0 else "refuted",
+            "evidence": f"the default mix costs {saving:.0f}% less than sending everything to {mix['premium_model']}, "
+                        f"at a share-weighted score of {mix['mix_score']:.1f} against {mix['premium_score']:.1f}; "
+                        "the cheapest mix reaching the floor: "
+                        + ", ".join(f"{m} {s:.0%}" for m, s in best["routes"].items())
+                        + f" at USD {best['monthly_cost_usd']:,.0f}/month, against USD "
+                        f"{cheapest['monthly_cost_usd']:,.0f} for {cheapest['model_id']} alone"}
+
+
+def gemini_paid(cat, ratio: float = 3.0, model: str = "gemini-3.1-pro-preview", claimed_usd_per_mtok: float = 10.0,
+                tolerance: float = 1.5) -> dict:
+    """'Gemini $0.01/1K tokens, startups still need to pay.'"""
+    price = cat.price_at(model, ARTICLE_DATE)
+    blended = trends.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
+    close = claimed_usd_per_mtok / tolerance <= blended <= claimed_usd_per_mtok * tolerance
+    return {"verdict": "supported" if close else "partly",
+            "evidence": f"{model} on {ARTICLE_DATE}: {_per_1k(blended)} blended — paid, "
+                        f"{'near' if close else 'not near'} the article's $0.01/1K"}
+
+
+def not_checkable(cat, reason: str, ratio: float = 3.0) -> dict:
+    """A claim the catalog cannot test; the register states why."""
+    return {"verdict": "not checkable", "evidence": reason}
+
+
+def load_register(path=None) -> list[dict]:
+    """The claims register (``data/claims.yaml``), checked: each entry names a check in this module."""
+    import yaml
+
+    from pricewar.paths import data_dir
+
+    path = path or data_dir() / "claims.yaml"
+    entries = yaml.safe_load(open(path))
+    required = {"id", "quote", "section", "topic", "check"}
+    seen = set()
+    for i, entry in enumerate(entries, start=1):
+        missing = required - set(entry)
+        if missing:
+            raise ValueError(f"{path}: claim {i}: missing {', '.join(sorted(missing))}")
+        if entry["id"] in seen:
+            raise ValueError(f"{path}: claim {i}: duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+        if not callable(globals().get(entry["check"])):
+            raise ValueError(f"{path}: claim {entry['id']}: unknown check {entry['check']!r}")
+    return entries
+
+
+def evaluate_register(cat, topic: str | None = None, ratio: float = 3.0, register: list[dict] | None = None) -> pd.DataFrame:
+    """Every claim (of one topic notebook, or all) with its computed verdict and evidence.
+
+    A check that fails to run gives verdict ``error`` with the exception, never a made-up verdict.
     """
     rows = []
-    pro = cat.price_at("gemini-3.1-pro-preview", ARTICLE_DATE)
-    blended = trends.blended_price(pro["input_usd_per_mtok"], pro["output_usd_per_mtok"], ratio)
-    close = 10.0 / 1.5 <= blended <= 10.0 * 1.5
-    rows.append({"section": "3.2", "claim": "Gemini $0.01/1K tokens, startups still need to pay",
-                 "verdict": "supported" if close else "partly",
-                 "evidence": f"Gemini's Pro model on {ARTICLE_DATE}: {_per_1k(blended)} blended — paid, "
-                             f"{'near' if close else 'not near'} the article's $0.01/1K"})
-    rows.append({"section": "3.2", "claim": "The open source model is free and startups can train it themselves",
-                 "verdict": "not checkable",
-                 "evidence": "training and self-serving costs are not list prices; section 3 of this report prices "
-                             "self-hosting from sourced GPU prices and throughput instead"})
-    saving = mix["savings_pct"]
-    rows.append({"section": "advice", "claim": "Hybrid strategy: a combination of high-end + mid-range + open source",
-                 "verdict": "supported" if saving > 0 else "refuted",
-                 "evidence": f"the default mix costs {saving:.0f}% less than sending everything to "
-                             f"{mix['premium_model']}, at a share-weighted score of {mix['mix_score']:.1f} against "
-                             f"{mix['premium_score']:.1f}; the cheapest mix reaching the floor: "
-                             + ", ".join(f"{m} {s:.0%}" for m, s in best_mix["routes"].items())
-                             + f" at USD {best_mix['monthly_cost_usd']:,.0f}/month, against USD "
-                             f"{cheapest['monthly_cost_usd']:,.0f} for {cheapest['model_id']} alone"})
-    return pd.DataFrame(rows)
+    for entry in register or load_register():
+        if topic is not None and entry["topic"] != topic:
+            continue
+        try:
+            result = globals()[entry["check"]](cat, ratio=ratio, **(entry.get("args") or {}))
+        except Exception as exc:
+            result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
+        rows.append({"id": entry["id"], "section": entry["section"], "topic": entry["topic"],
+                     "claim": entry["quote"], **result})
+    return pd.DataFrame(rows, columns=["id", "section", "topic", "claim", "verdict", "evidence"])

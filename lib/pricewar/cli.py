@@ -209,6 +209,40 @@ def cmd_cost(args) -> int:
     return 0
 
 
+def cmd_claims(args) -> int:
+    from pricewar import catalog, claims
+
+    cat = catalog.load(args.snapshot)
+    table = claims.evaluate_register(cat, topic=args.topic)
+    if args.json:
+        _print_json(table.to_dict("records"))
+    else:
+        for row in table.itertuples():
+            print(f"[{row.verdict}] {row.id} ({row.section}): {row.claim}\n    {row.evidence}")
+        print(f"\n{len(table)} claims: " + ", ".join(f"{n} {v}" for v, n in table["verdict"].value_counts().items()))
+    return 1 if (table["verdict"] == "error").any() else 0
+
+
+def cmd_diff(args) -> int:
+    from pricewar import catalog, diff
+
+    result = diff.diff_snapshots(catalog.load(args.old), catalog.load(args.new))
+    if args.json:
+        _print_json(diff.as_json(result))
+        return 0
+    print(f"snapshot {result['old']} → {result['new']}")
+    print(f"  new models ({len(result['new_models'])}): {', '.join(result['new_models']) or 'none'}")
+    print(f"  removed models ({len(result['removed_models'])}): {', '.join(result['removed_models']) or 'none'}")
+    print(f"  price changes ({len(result['price_changes'])}):")
+    for r in result["price_changes"].itertuples():
+        print(f"    {r.model_id} @ {r.host}: {r.input_usd_per_mtok_old:g}/{r.output_usd_per_mtok_old:g} → "
+              f"{r.input_usd_per_mtok_new:g}/{r.output_usd_per_mtok_new:g} ({r.pct_change:+.1f}%)")
+    print(f"  tier changes ({len(result['tier_changes'])}): " + (", ".join(
+        f"{r.model_id} {r.tier_old}→{r.tier_new}" for r in result["tier_changes"].itertuples()) or "none"))
+    print(f"  new frontier models: {', '.join(result['new_frontier_models']) or 'none'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pricewar", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -251,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--json", action="store_true")
     cost.set_defaults(func=cmd_cost)
 
+    claims_cmd = sub.add_parser("claims", help="the article's claims with verdicts computed from the catalog")
+    claims_cmd.add_argument("--topic", help="only the claims of one topic notebook (01, 02, 03, 04)")
+    claims_cmd.add_argument("--snapshot", default="latest")
+    claims_cmd.add_argument("--json", action="store_true")
+    claims_cmd.set_defaults(func=cmd_claims)
+
     usage_cmd = sub.add_parser("usage", help="usage logs")
     usage_sub = usage_cmd.add_subparsers(dest="usage_command", required=True)
     synth = usage_sub.add_parser("synth", help="write a synthetic usage log for demos and tests")
@@ -271,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--conflicts", action="store_true", help="list where sources disagree")
     validate.add_argument("--json", action="store_true")
     validate.set_defaults(func=cmd_validate)
+    diff_cmd = data_sub.add_parser("diff", help="what changed between two snapshots")
+    diff_cmd.add_argument("old", help="older snapshot id (a date)")
+    diff_cmd.add_argument("new", help="newer snapshot id (a date, or latest)")
+    diff_cmd.add_argument("--json", action="store_true")
+    diff_cmd.set_defaults(func=cmd_diff)
     return parser
 
 

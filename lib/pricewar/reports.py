@@ -128,3 +128,12 @@ ul{{padding-left:1.1rem}} footer{{color:#666;font-size:.85rem;margin-top:2rem}}
 <footer>pricewar {esc(run['package_version'])} · git {esc(run['git_commit'])} · generated {esc(run['finished_at'])}</footer>
 </body></html>
 """
+
+
+def sources_table(sources: list[dict], packages: dict[str, str]):
+    """The data sources with their versions (the snapshot's package versions where they apply)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"source": s["id"], "gives": s.get("gives", ""), "licence": s.get("licence", ""),
+                          "version": packages.get(s["id"], s.get("version", "")), "url": s.get("url", "")}
+                         for s in sources])

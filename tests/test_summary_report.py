@@ -1,0 +1,27 @@
+"""The executive summary end to end: its five numbers are pinned, and it leads the run's index."""
+
+from __future__ import annotations
+
+import json
+
+from pricewar import runner
+from pricewar.paths import PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "00-executive-summary.ipynb"
+
+
+def test_five_numbers_pinned_and_no_previous_snapshot_said(tmp_path):
+    manifest = tmp_path / "reports.yaml"
+    manifest.write_text(f"- name: 00-executive-summary\n  notebook: {NOTEBOOK}\n  title: Summary\n"
+                        f"- name: 90-data-sources\n  notebook: {PROJECT_ROOT / 'notebooks/90-data-sources.ipynb'}\n"
+                        f"  title: Sources\n")
+    assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
+    folder = (tmp_path / "out" / "latest").resolve()
+    run = json.loads((folder / "run.json").read_text())
+    values = {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+    assert values == {"gpt4_level_price_now": 0.0575, "decline_per_year": 5.7218, "premium_floor": 2.499,
+                      "open_lag_months": 4.3364, "largest_recent_cut_pct": -50.0785}
+    page = (folder / "00-executive-summary.html").read_text()
+    assert "There is no snapshot before 2026-11-28" in page
+    index = (folder / "index.html").read_text()
+    assert index.index("Summary") < index.index("Sources")

@@ -6,14 +6,20 @@ import pandas as pd
 
 
 def price_changes(prices: pd.DataFrame) -> pd.DataFrame:
-    """Consecutive intervals of one (model_id, host) whose input or output price differs."""
-    ordered = prices.sort_values(["model_id", "host", "start_date"])
-    grouped = ordered.groupby(["model_id", "host"])
-    previous_in = grouped["input_usd_per_mtok"].shift()
-    previous_out = grouped["output_usd_per_mtok"].shift()
-    changed = previous_in.notna() & ((ordered["input_usd_per_mtok"] != previous_in)
-                                     | (ordered["output_usd_per_mtok"] != previous_out))
-    return ordered[changed]
+    """List-price changes (``trends.detect_price_cuts``: contiguous intervals, any size)."""
+    from pricewar import trends
+
+    return trends.detect_price_cuts(prices)
+
+
+# A change is documented when the row that starts it states its date: a curated row (its
+# source_url), a genai-prices start-date constraint, or a model-prices entry marked "documented".
+_DOCUMENTED = r"^dated price change|start basis: documented"
+
+
+def documented_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """The price changes whose effective date a source states."""
+    return changes[(changes["source"] == "curated") | changes["note"].fillna("").str.contains(_DOCUMENTED)]
 
 
 def catalog_summary(cat) -> dict:
@@ -36,6 +42,7 @@ def catalog_summary(cat) -> dict:
         "models_with_first_party_price": int(first_party["model_id"].nunique()),
         "models_with_dated_history": int(changes["model_id"].nunique()),
         "price_changes": int(len(changes)),
+        "documented_price_changes": int(len(documented_changes(changes))),
         "models_with_curated_launch_price": int(curated["model_id"].nunique()),
         "curated_price_changes": int(len(price_changes(curated))),
         "earliest_curated_price_date": _iso(curated["start_date"].min()),

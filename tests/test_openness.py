@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
-from pricewar import openness, runner
+from conftest import run_report_headlines
+from pricewar import openness
 from pricewar.paths import PROJECT_ROOT
 
 
@@ -56,11 +55,7 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "04-open-vs-closed.ipynb"
 
 
 def run_report(tmp_path, parameters):
-    manifest = tmp_path / "reports.yaml"
-    manifest.write_text(f"- name: open\n  notebook: {NOTEBOOK}\n  title: Open\n  parameters: {json.dumps(parameters)}\n")
-    assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
-    run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
-    return {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+    return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
 
 
 def test_default_numbers_are_pinned(tmp_path):

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from pricewar import runner
+from conftest import run_report_headlines
 from pricewar.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-price-war-origin.ipynb"
 
 
 def run_origin(tmp_path, parameters: dict) -> dict:
-    manifest = tmp_path / "reports.yaml"
-    manifest.write_text(f"- name: origin\n  notebook: {NOTEBOOK}\n  title: Origin\n  parameters: {json.dumps(parameters)}\n")
-    out = tmp_path / "reports"
-    assert runner.run(manifest=manifest, out=out, quiet=True) == 0
-    run = json.loads(((out / "latest").resolve() / "run.json").read_text())
-    return {h["key"]: h for h in run["reports"][0]["headlines"]}
+    return run_report_headlines(tmp_path, NOTEBOOK, parameters)
 
 
 @pytest.fixture(scope="module")

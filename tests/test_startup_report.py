@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
-from pricewar import runner, usage
+from conftest import run_report_headlines
+from pricewar import usage
 from pricewar.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-startup-strategy.ipynb"
 
 
 def run_report(tmp_path, parameters):
-    manifest = tmp_path / "reports.yaml"
-    manifest.write_text(f"- name: s\n  notebook: {NOTEBOOK}\n  title: S\n  parameters: {json.dumps(parameters)}\n")
-    assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
-    run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
-    return {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+    return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
 
 
 def test_default_numbers_are_pinned(tmp_path):

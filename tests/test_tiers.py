@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
-from pricewar import frontier, runner, tiers
+from conftest import run_report_headlines
+from pricewar import frontier, tiers
 from pricewar.paths import PROJECT_ROOT
 
 
@@ -44,12 +43,7 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "02-tier-map.ipynb"
 
 
 def run_map(tmp_path, parameters: dict) -> dict:
-    manifest = tmp_path / "reports.yaml"
-    manifest.write_text(f"- name: map\n  notebook: {NOTEBOOK}\n  title: Map\n  parameters: {json.dumps(parameters)}\n")
-    out = tmp_path / "reports"
-    assert runner.run(manifest=manifest, out=out, quiet=True) == 0
-    run = json.loads(((out / "latest").resolve() / "run.json").read_text())
-    return {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
+    return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
 
 
 def test_default_tier_map_numbers_are_pinned(tmp_path):

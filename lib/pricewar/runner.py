@@ -190,7 +190,12 @@ def vega_bundle_path() -> Path:
 
 
 def _warm_worker() -> None:
-    """Import what every report needs, and build the HTML exporter, once per worker process."""
+    """Import what every report needs, and build the HTML exporter, once per worker process.
+
+    A worker dies at once on SIGTERM (the default action), rather than inheriting the
+    parent's handler and writing a last notebook into a staging folder being removed.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     import papermill  # noqa: F401
 
     from pricewar import reports
@@ -342,9 +347,19 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """End the workers now; their kernels exit when their parent does (ipykernel's parent poller)."""
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
+    """End the workers now; their kernels exit when their parent does (ipykernel's parent poller).
+
+    Waits for them to exit (killing any still alive after 5 s), so that none is
+    still writing into the staging folder when the caller removes it.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
     executor.shutdown(wait=False, cancel_futures=True)
 
 

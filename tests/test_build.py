@@ -25,11 +25,13 @@ def fixture_sources():
     ]
 
 
-def build(tmp_path, curated_prices: str = "", force=False, scores: str = SCORES):
+def build(tmp_path, curated_prices: str = "", force=False, scores: str = SCORES, retirements: str = ""):
     curated = tmp_path / "curated"
     curated.mkdir(exist_ok=True)
     if curated_prices:
         (curated / "prices.csv").write_text(CURATED_PRICES_HEADER + curated_prices)
+    if retirements:
+        (curated / "retirements.csv").write_text("model_id,host,retired_date,source_url,note\n" + retirements)
     (curated / "scores.csv").write_text(scores)
     folder = refresh.refresh(SNAPSHOT_DATE, root=tmp_path / "snapshots", curated=curated,
                              sources=fixture_sources(), force=force)
@@ -75,6 +77,38 @@ def test_lower_precedence_source_fills_only_uncovered_days(tmp_path):
                      (D(2025, 6, 10), D(2025, 9, 1), "curated"),
                      (D(2025, 9, 1), None, "model-prices")]
     assert cat.conflicts.empty
+
+
+def test_a_retirement_ends_every_hosts_price_and_skips_later_ones(tmp_path):
+    cat = build(tmp_path, retirements="o3,all,2025-09-01,https://example.org/shutdown,\n"
+                                      "gpt-4o,all,2025-08-05,https://example.org/gone,\n")
+    assert cat.price_at("o3", "2025-08-31")["input_usd_per_mtok"] == 2.0
+    with pytest.raises(catalog.NoPriceError, match="last price ended 2025-09-01"):
+        cat.price_at("o3", "2025-09-01")
+    ended = cat.prices[(cat.prices["model_id"] == "o3") & cat.prices["end_date"].notna()].iloc[-1]
+    assert "ended at retirement 2025-09-01 (https://example.org/shutdown)" in ended["note"]
+    # gpt-4o's only price starts on its retirement day: skipped, and counted
+    assert "gpt-4o" not in set(cat.prices["model_id"])
+    skipped = cat.manifest["skipped"]["build"]["price on or after the model's retirement (data/curated/retirements.csv)"]
+    assert skipped["count"] == 1 and skipped["examples"] == ["models-dev openai/gpt-4o from 2025-08-05"]
+    assert [r["model_id"] for r in cat.manifest["retirements"]] == ["o3", "gpt-4o"]
+
+
+def test_a_retirement_at_one_host_leaves_the_others(tmp_path):
+    cat = build(tmp_path, retirements="o3,azure,2025-09-01,https://example.org/azure-only,\n")
+    assert cat.price_at("o3", "2026-01-01")["input_usd_per_mtok"] == 2.0
+
+
+@pytest.mark.parametrize("row, problem", [
+    ("o9,all,2025-09-01,https://example.org/x,", "model_id: 'o9' — unknown model_id: not in the models table"),
+    ("o3,all,2026-12-01,https://example.org/scheduled,", "retired_date: '2026-12-01' — date after the snapshot date 2026-11-28"),
+    ("o3,all,2025-09-01,,", "source_url: '' — every curated row needs a source URL"),
+])
+def test_a_bad_retirement_fails_the_refresh_and_writes_nothing(tmp_path, row, problem):
+    with pytest.raises(schema.ValidationError) as info:
+        build(tmp_path, retirements=row + "\n")
+    assert f"retirements.csv:2: {problem}" in str(info.value)
+    assert not (tmp_path / "snapshots" / "2026-11-28").exists()
 
 
 def test_manifest_records_versions_counts_checksums_and_skips(tmp_path):

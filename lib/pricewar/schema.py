@@ -42,6 +42,9 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     },
     "aliases": {"alias": ("str", True), "model_id": ("id", True), "source": ("str", True)},
     "unscored": {"model_id": ("id", True), "reason": ("str", True), "checked_on": ("date", True)},
+    # host "all": the creator shut the model down, and every host's price ends with it
+    "retirements": {"model_id": ("id", True), "host": ("id", True), "retired_date": ("date", True),
+                    "source_url": ("url", True), "note": ("str", False)},
     "conflicts": {
         "model_id": ("id", True), "host": ("id", True), "start_date": ("date", True),
         "end_date": ("date", False), "kept_source": ("str", True),
@@ -60,6 +63,7 @@ CURATED_COLUMNS = {
     "scores": ["model_id", "metric", "score", "as_of", "applies_from", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
     "unscored": ["model_id", "reason", "checked_on"],
+    "retirements": ["model_id", "host", "retired_date", "source_url", "note"],
 }
 
 # Natural keys: two rows with the same key are duplicates.
@@ -70,6 +74,7 @@ KEYS = {
     "aliases": ["alias"],
     "conflicts": ["model_id", "host", "start_date", "other_source"],
     "unscored": ["model_id"],
+    "retirements": ["model_id", "host"],
 }
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -154,3 +154,10 @@ def skipped_rows(cat) -> pd.DataFrame:
             for source, reasons in cat.manifest.get("skipped", {}).items() for reason, info in reasons.items()]
     return pd.DataFrame(rows, columns=["source", "reason", "rows", "example"]).sort_values(
         "rows", ascending=False).set_index(["source", "reason"])
+
+
+def retirements(cat) -> pd.DataFrame:
+    """Models shut down by their creator (data/curated/retirements.csv): no price from that day on."""
+    rows = cat.manifest.get("retirements", [])
+    return pd.DataFrame(rows, columns=["model_id", "host", "retired_date", "source_url", "note"]).sort_values(
+        ["retired_date", "model_id"]).set_index("model_id")

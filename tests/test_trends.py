@@ -98,6 +98,18 @@ def test_cheapest_at_or_above_follows_price_changes_and_launches():
     assert "small" not in set(series["model_id"])
 
 
+def test_a_closed_model_counts_at_its_creators_price_an_open_one_at_its_cheapest_host():
+    cat = FakeCatalog(
+        [("closed", "c", "2023-01-01", None, 10.0, 10.0), ("closed", "reseller", "2023-01-01", None, 1.0, 1.0),
+         ("open", "c", "2023-01-01", None, 8.0, 8.0), ("open", "host", "2023-01-01", None, 4.0, 4.0)],
+        [("closed", "gpqa_diamond", 50, "2023-01-01", None), ("open", "gpqa_diamond", 50, "2023-01-01", None)])
+    cat.models["open_weights"] = cat.models["model_id"] == "open"
+    series = trends.cheapest_at_or_above(cat, "gpqa_diamond", 40, dates=["2023-06-01"])
+    assert series[["model_id", "host", "blended_usd_per_mtok"]].values.tolist() == [["open", "host", 4.0]]
+    closed = trends.cheapest_at_or_above(cat, "gpqa_diamond", 40, dates=["2023-06-01"], models={"closed"})
+    assert closed[["host", "blended_usd_per_mtok"]].values.tolist() == [["c", 10.0]]  # not the reseller's 1.0
+
+
 def test_a_score_applies_only_from_the_day_its_version_took_the_name():
     cat = FakeCatalog(
         [("alias", "c", "2023-01-01", None, 1.0, 1.0), ("ref", "c", "2023-01-01", None, 30.0, 30.0)],

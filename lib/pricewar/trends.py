@@ -106,12 +106,24 @@ def threshold_score(cat, metric: str, threshold) -> float:
     return float(scores[model_id])
 
 
+def _as_bought(prices: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
+    """Drop a closed-weights model's reseller rows when its creator sells it (see cheapest_at_or_above)."""
+    info = models.set_index("model_id")
+    is_open = prices["model_id"].map(info["open_weights"]) if "open_weights" in info else pd.Series(False, prices.index)
+    at_creator = prices["host"] == prices["model_id"].map(info["creator"])
+    sold_by_creator = prices["model_id"].isin(prices.loc[at_creator, "model_id"])
+    return prices[is_open.fillna(False).astype(bool) | at_creator | ~sold_by_creator]
+
+
 def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = 3.0,
                          start=None, end=None, models: set | None = None) -> pd.DataFrame:
     """For each date, the cheapest model whose ``metric`` score is at least ``threshold``.
 
-    ``threshold``: a score, or a model name whose score is the bar. Prices at any
-    host count (the cheapest way to buy that capability). ``dates`` default to
+    ``threshold``: a score, or a model name whose score is the bar. An open-weights
+    model counts at its cheapest host (the cheapest way to buy that capability); a
+    closed model at its creator's own price where the creator sells it, because its
+    resellers resell that API (a lower reseller price is a discount or a currency
+    artefact, not the price of the capability). ``dates`` default to
     every day an eligible price starts or ends (Epoch AI's method: a price change
     is a new observation on its date), between ``start`` and ``end``. Returns
     date, model_id, host, blended_usd_per_mtok, score; dates with no eligible
@@ -124,7 +136,7 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - 1e-9, "model_id"])]
     if models is not None:
         periods = periods[periods["model_id"].isin(models)]
-    prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
+    prices = _as_bought(cat.prices[cat.prices["model_id"].isin(periods["model_id"])], cat.models).copy()
     prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     if dates is None:
         events = pd.concat([prices["start_date"], prices["end_date"].dropna(),

@@ -111,6 +111,22 @@ def test_a_bad_retirement_fails_the_refresh_and_writes_nothing(tmp_path, row, pr
     assert not (tmp_path / "snapshots" / "2026-11-28").exists()
 
 
+def test_a_batch_tier_or_fine_tuned_price_is_not_a_model_and_is_skipped_and_counted(tmp_path):
+    sources = fixture_sources()
+    gpt4o = next(row for row in sources[0].prices if row["raw_id"] == "gpt-4o")
+    sources[0].prices += [{**gpt4o, "raw_id": "gpt-4o:batch", "input_usd_per_mtok": 1.25},
+                          {**gpt4o, "raw_id": "ft:gpt-4o", "input_usd_per_mtok": 3.75}]
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    (curated / "scores.csv").write_text(SCORES)
+    folder = refresh.refresh(SNAPSHOT_DATE, root=tmp_path / "snapshots", curated=curated, sources=sources)
+    cat = catalog.load(folder.name, root=tmp_path / "snapshots")
+    assert not {"gpt-4o:batch", "ft:gpt-4o"} & (set(cat.prices["model_id"]) | set(cat.models["model_id"]))
+    skipped = cat.manifest["skipped"]["build"]
+    assert skipped["batch-tier price, not a model's standard list price"]["examples"] == ["models-dev openai/gpt-4o:batch"]
+    assert skipped["price of a fine-tuned copy, not a model's standard list price"]["count"] == 1
+
+
 def test_manifest_records_versions_counts_checksums_and_skips(tmp_path):
     cat = build(tmp_path)
     manifest = cat.manifest

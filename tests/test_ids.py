@@ -52,3 +52,12 @@ def test_canonical_host_maps_package_ids_onto_models_dev():
     assert ids.canonical_host("x-ai") == "xai"
     assert ids.canonical_host("together") == "togetherai"
     assert ids.canonical_host("openai") == "openai"
+
+
+@pytest.mark.parametrize("model_id, mode", [
+    ("gpt-4o-mini:batch", "batch-tier price"), ("ft:gpt-4o", "price of a fine-tuned copy"),
+    ("inkling-small:peft", "price of serving a fine-tuned adapter (PEFT)"), ("claude-opus-4.6:thinking", None),
+    ("gpt-4o", None),
+])
+def test_pricing_mode_names_ids_that_are_a_way_of_buying_a_model(model_id, mode):
+    assert ids.pricing_mode(model_id) == mode

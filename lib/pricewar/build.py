@@ -81,6 +81,14 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
     mapping = assign_model_ids(package_prices, curated_aliases)
     for row in package_prices:
         row["model_id"] = mapping[(row["host"], row["raw_id"])]
+    models_priced = []
+    for row in package_prices:
+        mode = ids.pricing_mode(row["model_id"])
+        if mode:
+            skip(f"{mode}, not a model's standard list price", f"{row['source']} {row['host']}/{row['raw_id']}")
+        else:
+            models_priced.append(row)
+    package_prices = models_priced
 
     curated_prices = [
         {**row, "raw_id": row["model_id"], "source": "curated", "source_version": "",
@@ -308,13 +316,13 @@ def _aliases_table(sources, mapping, curated_aliases: pd.DataFrame, model_ids: s
     for source in sources:
         for row in source.prices + source.models:
             model_id = mapping.get((row["host"], row["raw_id"]))
-            if model_id is None:
+            if model_id is None or ids.pricing_mode(model_id):
                 continue
             first_party = ids.FIRST_PARTY_HOSTS.get(row["host"]) is not None
             candidates[row["raw_id"].strip().lower()].append((not first_party, source.name, model_id))
         for alias in source.aliases:
             model_id = mapping.get((alias["host"], alias["raw_id"]))
-            if model_id is not None:
+            if model_id is not None and not ids.pricing_mode(model_id):
                 first_party = ids.FIRST_PARTY_HOSTS.get(alias["host"]) is not None
                 candidates[alias["alias"].strip().lower()].append((not first_party, source.name, model_id))
     records = {}

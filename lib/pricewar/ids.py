@@ -106,6 +106,14 @@ _SERVING_SUFFIX = re.compile(
     r"|-4096|-8192|-32768|-131072|:free|:beta|:nitro|:floor|:extended|:thinking)$"
 )
 
+# Ids that name a way of buying a model, not a model: list prices are a model's standard tier.
+_PRICING_MODES = [
+    (re.compile(r":batch$"), "batch-tier price"),
+    (re.compile(r"^ft:"), "price of a fine-tuned copy"),
+    (re.compile(r":peft$"), "price of serving a fine-tuned adapter (PEFT)"),
+    (re.compile(r":web$"), "price with a web-search add-on"),
+]
+
 _CLOSED_FAMILY = re.compile(r"^(gpt-[345]|chatgpt|claude|gemini-|grok)")
 
 
@@ -113,6 +121,11 @@ def canonical_host(provider_id: str) -> str:
     """Map a package's provider id to the project's host id (models.dev's)."""
     host = provider_id.strip().lower()
     return HOST_ALIASES.get(host, host)
+
+
+def pricing_mode(model_id: str) -> str | None:
+    """What a mode id prices (``gpt-4o-mini:batch`` → "batch-tier price"), or None for a model."""
+    return next((what for pattern, what in _PRICING_MODES if pattern.search(model_id)), None)
 
 
 def strip_date(model_id: str) -> str:

@@ -29,6 +29,18 @@ def test_strip_date(raw, expected):
     ("openai/gpt-oss-120b:free", "gpt-oss-120b"),
     ("gpt-3.5-turbo-instruct", "gpt-3.5-turbo-instruct"),  # a closed model's -instruct is its own model
     ("Qwen/Qwen3-235B-A22B-Instruct-2507-tput", "qwen3-235b-a22b-instruct-2507"),
+    # hosts' spellings of closed models' versions become the creator's
+    ("anthropic/claude-3.5-sonnet", "claude-3-5-sonnet"),
+    ("anthropic/claude-opus-4.1", "claude-opus-4-1"),
+    ("claude-4.5-haiku", "claude-haiku-4-5"),
+    ("claude-haiku-3.5", "claude-3-5-haiku"),
+    ("claude-opus-4-0", "claude-opus-4"),
+    ("claude-2.1", "claude-2.1"),  # Anthropic's own id keeps the dot
+    ("gpt-5-4-mini", "gpt-5.4-mini"),
+    ("gemini-3-1-pro-preview", "gemini-3.1-pro-preview"),
+    ("grok-4-1-fast", "grok-4.1-fast"),
+    ("gpt-4-0314", "gpt-4-0314"),  # a date, not a minor version
+    ("gpt-4-32k", "gpt-4-32k"),
 ])
 def test_base_model_id(raw, expected):
     assert ids.base_model_id(raw) == expected

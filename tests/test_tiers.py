@@ -48,7 +48,7 @@ def run_map(tmp_path, parameters: dict) -> dict:
 
 def test_default_tier_map_numbers_are_pinned(tmp_path):
     assert run_map(tmp_path, {}) == {"frontier_models": 11, "frontier_open_share": 45.5,
-                                     "natural_premium_floor": 2.45, "natural_mid_floor": 0.362}
+                                     "natural_premium_floor": 2.42, "natural_mid_floor": 0.362}
 
 
 def test_natural_mode_in_2024_differs_sensibly(tmp_path):

@@ -150,7 +150,7 @@ def base_model_id(raw_id: str) -> str:
         while previous != model:
             previous = model
             model = _SERVING_SUFFIX.sub("", model)
-    return slug(_normalise_llama(model))
+    return slug(_normalise_closed_versions(_normalise_llama(model)))
 
 
 def slug(text: str) -> str:
@@ -167,6 +167,22 @@ def _normalise_llama(model: str) -> str:
     model = re.sub(r"^llama-4-(scout|maverick)-17b(-\d+e)?$", r"llama-4-\1", model)
     model = re.sub(r"^qwen(\d)-(\d)-", r"qwen\1.\2-", model)
     return model
+
+
+def _normalise_closed_versions(model: str) -> str:
+    """Hosts spell versions their own way; use the creator's: ``claude-3.5-sonnet``, ``claude-opus-4.1`` →
+    ``claude-3-5-sonnet``, ``claude-opus-4-1`` (Claude 2.1 and Instant 1.2 keep their dot, as Anthropic's
+    ids do), and ``claude-4-5-haiku`` → ``claude-haiku-4-5``, ``claude-haiku-3-5`` → ``claude-3-5-haiku``,
+    ``claude-opus-4-0`` → ``claude-opus-4``;
+    ``gpt-5-4-mini``, ``gemini-3-1-pro-preview``, ``grok-4-1-fast`` → ``gpt-5.4-mini``, … (a
+    single-digit minor only, so ``gpt-4-0314`` and ``gpt-4-32k`` are left alone)."""
+    if model.startswith("claude-"):
+        model = re.sub(r"(?<![\d.])([3-9])\.(\d)(?![\d.])", r"\1-\2", model)
+        # and order family and version as Anthropic does: claude-3-5-haiku, but claude-haiku-4-5
+        model = re.sub(r"^claude-([4-9](?:-\d)?)-(opus|sonnet|haiku)(?=-|:|$)", r"claude-\2-\1", model)
+        model = re.sub(r"^claude-(opus|sonnet|haiku)-(3(?:-\d)?)(?=-|:|$)", r"claude-\2-\1", model)
+        return re.sub(r"^(claude-(?:opus|sonnet|haiku)-\d)-0(?=-|:|$)", r"\1", model)  # claude-opus-4-0
+    return re.sub(r"^(gpt|gemini|grok)-(\d)-(\d)(?=-|:|$)", r"\1-\2.\3", model)
 
 
 def org_prefix(raw_id: str) -> str | None:

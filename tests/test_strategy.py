@@ -27,6 +27,12 @@ def test_hybrid_mix_against_all_premium(fixture_catalog):
     assert mix["premium_model"] == "gpt-4o"  # 12.5 a month against o3's 10
     assert mix["mix_cost_usd"] == pytest.approx(0.2 * 10 + 0.8 * 12.5)
     assert mix["mix_score"] == pytest.approx(0.2 * 80 + 0.8 * 50)
+    parts = mix["parts"].set_index("model_id")
+    assert parts.at["o3", "all_traffic_monthly_cost_usd"] == pytest.approx(10)
+    assert parts.at["o3", "share_monthly_cost_usd"] == pytest.approx(0.2 * 10)
+    options = strategy.mix_options(mix, {"routes": {"o3": 1.0}, "monthly_cost_usd": 10.0, "score": 80.0})
+    assert options[["routes", "monthly_cost_usd"]].values.tolist() == [
+        ["100% gpt-4o", 12.5], ["20% o3 + 80% gpt-4o", pytest.approx(12.0)], ["100% o3", 10.0]]
     with pytest.raises(ValueError, match="sum to 1"):
         strategy.hybrid_mix(fixture_catalog, {"o3": 0.5}, w, as_of="2025-07-01")
 

@@ -190,12 +190,13 @@ def ratio_line(frame, value: str, finding: str, value_title: str, source: str, l
 
 
 def cost_bars(costs, finding: str, source: str, value: str = "monthly_cost_usd",
-              value_title: str = "Monthly cost (USD, log scale)") -> alt.Chart:
-    """Horizontal bars of a cost per model, cheapest on top, log scale."""
+              value_title: str = "Monthly cost (USD, log scale)", category: str = "model_id") -> alt.Chart:
+    """Horizontal bars of a cost per ``category`` (a model, or an option), in the frame's order, log scale."""
+    details = [alt.Tooltip(f"{c}:N") for c in ("host", "routes") if c in costs.columns]
     chart = alt.Chart(costs).mark_bar().encode(
-        y=alt.Y("model_id:N", sort=list(costs["model_id"]), title=None),
+        y=alt.Y(f"{category}:N", sort=list(costs[category]), title=None),
         x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(type="log")),
-        tooltip=[alt.Tooltip("model_id:N", title="model"), alt.Tooltip("host:N"),
+        tooltip=[alt.Tooltip(f"{category}:N"), *details,
                  alt.Tooltip(f"{value}:Q", format=",.2f"), alt.Tooltip("score:Q")],
     ).properties(width=560)
     return titled(chart, finding, source)

@@ -70,15 +70,31 @@ def hybrid_mix(cat, routes: dict[str, float], workload: Workload, as_of=None, me
         model_id = cat.resolve(model)
         if model_id not in costs.index:
             raise ValueError(f"{model_id} has no price on {as_of or cat.snapshot_id}")
-        rows.append({"model_id": model_id, "share": share, "monthly_cost_usd": costs.at[model_id, "monthly_cost_usd"],
-                     "score": costs.at[model_id, "score"]})
+        all_traffic = costs.at[model_id, "monthly_cost_usd"]
+        rows.append({"model_id": model_id, "share": share, "share_monthly_cost_usd": share * all_traffic,
+                     "all_traffic_monthly_cost_usd": all_traffic, "score": costs.at[model_id, "score"]})
     parts = pd.DataFrame(rows)
-    premium = parts.sort_values("monthly_cost_usd").iloc[-1]
-    mix_cost = float((parts["share"] * parts["monthly_cost_usd"]).sum())
+    premium = parts.sort_values("all_traffic_monthly_cost_usd").iloc[-1]
+    mix_cost = float(parts["share_monthly_cost_usd"].sum())
     return {"parts": parts, "mix_cost_usd": mix_cost, "mix_score": float((parts["share"] * parts["score"]).sum()),
-            "premium_model": premium["model_id"], "premium_cost_usd": float(premium["monthly_cost_usd"]),
+            "premium_model": premium["model_id"], "premium_cost_usd": float(premium["all_traffic_monthly_cost_usd"]),
             "premium_score": float(premium["score"]),
-            "savings_pct": 100 * (1 - mix_cost / premium["monthly_cost_usd"])}
+            "savings_pct": 100 * (1 - mix_cost / premium["all_traffic_monthly_cost_usd"])}
+
+
+def mix_options(mix: dict, best: dict) -> pd.DataFrame:
+    """All traffic on the mix's priciest model, the mix, and the cheapest mix at the floor: monthly USD and score."""
+    def label(routes: dict) -> str:
+        return " + ".join(f"{share:.0%} {model}" for model, share in routes.items())
+
+    routes = dict(zip(mix["parts"]["model_id"], mix["parts"]["share"]))
+    return pd.DataFrame([
+        {"option": "all traffic on the premium model", "routes": label({mix["premium_model"]: 1.0}),
+         "monthly_cost_usd": mix["premium_cost_usd"], "score": mix["premium_score"]},
+        {"option": "the mix", "routes": label(routes), "monthly_cost_usd": mix["mix_cost_usd"], "score": mix["mix_score"]},
+        {"option": "the cheapest mix at the floor", "routes": label(best["routes"]),
+         "monthly_cost_usd": best["monthly_cost_usd"], "score": best["score"]},
+    ])
 
 
 def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: str = "gpqa_diamond",

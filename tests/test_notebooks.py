@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import nbformat
@@ -35,6 +36,16 @@ def test_committed_thin_and_without_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, "strip outputs before committing"
             assert not re.search(r"^\s*(def|class) ", cell.source, re.M), "computations belong in lib/pricewar"
     assert nb.metadata["kernelspec"]["name"] == "pricewar"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_chart_is_its_cells_last_expression(path):
+    # charts.show returns the chart for display: anywhere but last in its cell, nothing is shown
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and "charts.show(" in cell.source:
+            last = ast.parse(cell.source).body[-1]
+            assert ast.unparse(last).startswith("charts.show("), f"cell {cell.get('id')}: charts.show is not last"
+            assert cell.source.count("charts.show(") == 1, f"cell {cell.get('id')}: one chart per cell"
 
 
 def test_every_notebook_is_in_the_report_manifest():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 
 import altair as alt
 
@@ -191,11 +192,16 @@ def ratio_line(frame, value: str, finding: str, value_title: str, source: str, l
 
 def cost_bars(costs, finding: str, source: str, value: str = "monthly_cost_usd",
               value_title: str = "Monthly cost (USD, log scale)", category: str = "model_id") -> alt.Chart:
-    """Horizontal bars of a cost per ``category`` (a model, or an option), in the frame's order, log scale."""
+    """Horizontal bars of a cost per ``category`` (a model, or an option), in the frame's order, log scale.
+
+    A log axis has no zero, so the bars start at the power of ten below the smallest cost.
+    """
     details = [alt.Tooltip(f"{c}:N") for c in ("host", "routes") if c in costs.columns]
+    base = 10 ** math.floor(math.log10(costs[value].min()))
     chart = alt.Chart(costs).mark_bar().encode(
         y=alt.Y(f"{category}:N", sort=list(costs[category]), title=None),
-        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(type="log")),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(type="log"), stack=None),
+        x2=alt.datum(base),
         tooltip=[alt.Tooltip(f"{category}:N"), *details,
                  alt.Tooltip(f"{value}:Q", format=",.2f"), alt.Tooltip("score:Q")],
     ).properties(width=560)

@@ -121,6 +121,18 @@ def test_a_score_applies_only_from_the_day_its_version_took_the_name():
     assert trends.latest_scores(cat.scores, "gpqa_diamond")["alias"] == 60
 
 
+def test_a_retired_flagship_does_not_hand_over_to_an_older_model():
+    cat = FakeCatalog(
+        [("old", "c", "2023-01-01", None, 1.0, 1.0), ("new", "c", "2024-01-01", "2025-01-01", 10.0, 10.0)],
+        [("old", "gpqa_diamond", 40, "2023-01-01", None), ("new", "gpqa_diamond", 70, "2024-01-01", None)])
+    cat.models["release_date"] = pd.to_datetime(cat.models["model_id"].map({"old": "2023-01-01", "new": "2024-01-01"}))
+    flagships = trends.flagship_prices(cat, ["c"], "gpqa_diamond", ["2023-06-01", "2024-06-01", "2025-06-01"])
+    # in 2025 only the older, weaker model is on sale: the flagship is unknown, not "old" at a tenth of the price
+    assert flagships[["date", "model_id"]].astype(str).values.tolist() == [["2023-06-01", "old"], ["2024-06-01", "new"]]
+    change = trends.flagship_change(flagships).iloc[0]
+    assert (change["last_model"], str(change["last_date"].date())) == ("new", "2024-06-01")
+
+
 def test_decompose_fall_separates_repricing_from_new_models():
     series = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-06-01", "2024-01-01"]),
                            "model_id": ["a", "a", "b"], "blended_usd_per_mtok": [100.0, 10.0, 1.0]})

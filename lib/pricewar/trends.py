@@ -225,6 +225,9 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
 
     The creator's own API counts where it prices the model; otherwise the
     cheapest host (open-weights models of creators without an API of their own).
+    A flagship never hands over to a model released before it: a model older than
+    the newest flagship so far is not a candidate, and when only such models remain
+    (the newer ones have no score) the creator's flagship is unknown: no row that day.
     """
     periods = score_periods(cat.scores, metric)
     creator_of = dict(zip(cat.models["model_id"], cat.models["creator"]))
@@ -238,8 +241,21 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
     grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
     live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
     live = _with_scores(live, periods)
-    best = (live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
-            .groupby(["creator", "date"]).head(1))
+    live = live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
+    if "release_date" not in cat.models:
+        best = live.groupby(["creator", "date"]).head(1)
+    else:
+        live["released"] = pd.to_datetime(live["model_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
+        picks = []
+        for _, by_creator in live.groupby("creator", sort=False):
+            newest = pd.NaT  # release date of the newest flagship so far
+            for _, on_day in by_creator.groupby("date", sort=True):
+                newer = on_day[~(on_day["released"] < newest)]  # an unknown release date is never excluded
+                if newer.empty:
+                    continue
+                picks.append(newer.iloc[0])
+                newest = max(newest, newer.iloc[0]["released"]) if pd.notna(newest) else newer.iloc[0]["released"]
+        best = pd.DataFrame(picks, columns=live.columns)
     return best[["creator", "date", "model_id", "host", "score", "blended_usd_per_mtok"]].reset_index(drop=True)
 
 
@@ -307,7 +323,8 @@ def flagship_change(flagships: pd.DataFrame) -> pd.DataFrame:
     for creator, frame in flagships.sort_values("date").groupby("creator"):
         first, last = frame.iloc[0], frame.iloc[-1]
         rows.append({"creator": creator, "first_date": first["date"], "first_model": first["model_id"],
-                     "first_usd_per_mtok": first["blended_usd_per_mtok"], "last_model": last["model_id"],
+                     "first_usd_per_mtok": first["blended_usd_per_mtok"], "last_date": last["date"],
+                     "last_model": last["model_id"],
                      "last_usd_per_mtok": last["blended_usd_per_mtok"],
                      "times_cheaper": first["blended_usd_per_mtok"] / last["blended_usd_per_mtok"]})
     return pd.DataFrame(rows).sort_values("times_cheaper", ascending=False, ignore_index=True)

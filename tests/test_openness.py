@@ -51,6 +51,30 @@ def test_size_from_name():
     assert np.isnan(openness.size_from_name("deepseek-chat"))
 
 
+class TwoModels:
+    """A closed model, and an API name whose first version was closed before an open-weights one took it."""
+    def __init__(self):
+        self.prices = pd.DataFrame({
+            "model_id": ["closed", "renamed"], "host": ["a", "b"], "input_usd_per_mtok": [10.0, 1.0],
+            "output_usd_per_mtok": [10.0, 1.0], "start_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+            "end_date": pd.NaT})
+        self.scores = pd.DataFrame({
+            "model_id": ["closed", "renamed", "renamed"], "metric": "gpqa_diamond", "score": [50, 50, 60],
+            "as_of": pd.to_datetime(["2024-01-01"] * 3), "applies_from": pd.to_datetime([None, None, "2024-07-01"])})
+        self.models = pd.DataFrame({"model_id": ["closed", "renamed"], "creator": ["a", "b"],
+                                    "open_weights": [False, True]})
+
+    def resolve(self, name):
+        return name
+
+
+def test_the_closed_premium_counts_an_open_name_only_from_its_open_version():
+    table = openness.closed_premium(TwoModels(), "gpqa_diamond", 45, ["2024-03-01", "2024-09-01"])
+    # in March the name still meant its closed first version: no open model clears the bar yet
+    assert table["open_model_id"].fillna("-").tolist() == ["-", "renamed"]
+    assert table["premium_ratio"].iloc[1] == pytest.approx(10.0)
+
+
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "04-open-vs-closed.ipynb"
 
 

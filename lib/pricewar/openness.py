@@ -32,6 +32,19 @@ def availability(cat) -> pd.Series:
                      index=models.index, dtype="datetime64[ns]")
 
 
+def openness_periods(cat, metric: str, open_weights: bool) -> pd.DataFrame:
+    """Score periods of the models of one openness. An open model's first period is left out
+    when its API name later moved to other versions: that first version may have been closed
+    (``mistral-large`` was the closed 2402 model before the open-weights Large 2)."""
+    flag = cat.models.set_index("model_id")["open_weights"].fillna(False).astype(bool)
+    periods = trends.score_periods(cat.scores, metric)
+    periods = periods[periods["model_id"].map(flag).fillna(False) == open_weights]
+    if open_weights:
+        versions = periods.groupby("model_id")["applies_from"].transform("size")
+        periods = periods[(versions == 1) | (periods["applies_from"] > trends._EARLIEST)]
+    return periods
+
+
 def _scored_releases(cat, metric: str, open_weights: bool) -> pd.DataFrame:
     """Score periods on ``metric`` of the models of one openness, dated from when each was available.
 
@@ -39,12 +52,7 @@ def _scored_releases(cat, metric: str, open_weights: bool) -> pd.DataFrame:
     several scored versions, its first (before any ``applies_from``) may predate the open
     release, so for open models that first period is left out.
     """
-    flag = cat.models.set_index("model_id")["open_weights"].fillna(False).astype(bool)
-    periods = trends.score_periods(cat.scores, metric)
-    periods = periods[periods["model_id"].map(flag).fillna(False) == open_weights]
-    if open_weights:
-        versions = periods.groupby("model_id")["applies_from"].transform("size")
-        periods = periods[(versions == 1) | (periods["applies_from"] > trends._EARLIEST)]
+    periods = openness_periods(cat, metric, open_weights)
     periods = periods.assign(available=periods["model_id"].map(availability(cat))).dropna(subset=["available"])
     # a score counts from the later of the model's availability and the day its version took the name
     periods["date"] = periods[["available", "applies_from"]].max(axis=1)
@@ -116,11 +124,11 @@ def vertical_gap(frontier_open: pd.DataFrame, frontier_closed: pd.DataFrame, dat
 
 def closed_premium(cat, metric: str, threshold, dates, ratio: float = 3.0) -> pd.DataFrame:
     """Cheapest closed vs cheapest open model at or above ``threshold`` on each date, and their ratio."""
-    is_open = cat.models["open_weights"].fillna(False).astype(bool)
-    groups = {"closed": set(cat.models.loc[~is_open, "model_id"]), "open": set(cat.models.loc[is_open, "model_id"])}
     rows = []
-    for label, ids in groups.items():
-        series = trends.cheapest_at_or_above(cat, metric, threshold, dates=dates, ratio=ratio, models=ids)
+    for label, open_weights in (("closed", False), ("open", True)):
+        periods = openness_periods(cat, metric, open_weights)
+        series = trends.cheapest_at_or_above(cat, metric, threshold, dates=dates, ratio=ratio,
+                                             models=set(periods["model_id"]), periods=periods)
         rows.append(series.set_index("date")[["model_id", "blended_usd_per_mtok"]].add_prefix(f"{label}_"))
     table = rows[0].join(rows[1], how="outer").reset_index()
     table["premium_ratio"] = table["closed_blended_usd_per_mtok"] / table["open_blended_usd_per_mtok"]

@@ -116,7 +116,8 @@ def _as_bought(prices: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 
 
 def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = 3.0,
-                         start=None, end=None, models: set | None = None) -> pd.DataFrame:
+                         start=None, end=None, models: set | None = None,
+                         periods: pd.DataFrame | None = None) -> pd.DataFrame:
     """For each date, the cheapest model whose ``metric`` score is at least ``threshold``.
 
     ``threshold``: a score, or a model name whose score is the bar. An open-weights
@@ -127,10 +128,11 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     every day an eligible price starts or ends (Epoch AI's method: a price change
     is a new observation on its date), between ``start`` and ``end``. Returns
     date, model_id, host, blended_usd_per_mtok, score; dates with no eligible
-    price are left out. ``models`` limits the candidates to those model ids.
+    price are left out. ``models`` limits the candidates to those model ids;
+    ``periods`` replaces their score periods (default: ``score_periods`` of the catalog).
     """
     bar = threshold_score(cat, metric, threshold)
-    periods = score_periods(cat.scores, metric)
+    periods = score_periods(cat.scores, metric) if periods is None else periods
     # keep every score period of a model that ever clears the bar: a later, lower score must
     # replace the earlier one on its day (the bar is applied after the score in force is found)
     periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - 1e-9, "model_id"])]

@@ -106,13 +106,15 @@ def threshold_score(cat, metric: str, threshold) -> float:
     return float(scores[model_id])
 
 
-def _as_bought(prices: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
-    """Drop a closed-weights model's reseller rows when its creator sells it (see cheapest_at_or_above)."""
+def _as_bought(prices: pd.DataFrame, models: pd.DataFrame, open_at_any_host: bool = True) -> pd.DataFrame:
+    """Drop a model's other hosts when its creator sells it; an open-weights model keeps every
+    host if ``open_at_any_host`` (see cheapest_at_or_above)."""
     info = models.set_index("model_id")
-    is_open = prices["model_id"].map(info["open_weights"]) if "open_weights" in info else pd.Series(False, prices.index)
     at_creator = prices["host"] == prices["model_id"].map(info["creator"])
-    sold_by_creator = prices["model_id"].isin(prices.loc[at_creator, "model_id"])
-    return prices[is_open.fillna(False).astype(bool) | at_creator | ~sold_by_creator]
+    keep = at_creator | ~prices["model_id"].isin(prices.loc[at_creator, "model_id"])
+    if open_at_any_host and "open_weights" in info:
+        keep |= prices["model_id"].map(info["open_weights"]).fillna(False).astype(bool)
+    return prices[keep]
 
 
 def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = 3.0,
@@ -235,29 +237,24 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
     creator_of = dict(zip(cat.models["model_id"], cat.models["creator"]))
     prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
     prices["creator"] = prices["model_id"].map(creator_of)
-    prices = prices[prices["creator"].isin(creators)]
-    own = prices["host"] == prices["creator"]
-    has_own = set(prices.loc[own, "model_id"])
-    prices = prices[own | ~prices["model_id"].isin(has_own)]
+    prices = _as_bought(prices[prices["creator"].isin(creators)], cat.models, open_at_any_host=False)
     prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
     live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
     live = _with_scores(live, periods)
     live = live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
-    if "release_date" not in cat.models:
-        best = live.groupby(["creator", "date"]).head(1)
-    else:
-        live["released"] = pd.to_datetime(live["model_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
-        picks = []
-        for _, by_creator in live.groupby("creator", sort=False):
-            newest = pd.NaT  # release date of the newest flagship so far
-            for _, on_day in by_creator.groupby("date", sort=True):
-                newer = on_day[~(on_day["released"] < newest)]  # an unknown release date is never excluded
-                if newer.empty:
-                    continue
-                picks.append(newer.iloc[0])
-                newest = max(newest, newer.iloc[0]["released"]) if pd.notna(newest) else newer.iloc[0]["released"]
-        best = pd.DataFrame(picks, columns=live.columns)
+    live["released"] = pd.to_datetime(live["model_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
+    picks = []
+    for _, by_creator in live.groupby("creator", sort=False):
+        newest = pd.NaT  # release date of the newest flagship so far
+        for _, on_day in by_creator.groupby("date", sort=True):
+            newer = on_day[~(on_day["released"] < newest)]  # an unknown release date is never excluded
+            if newer.empty:
+                continue
+            picks.append(newer.iloc[0])
+            if pd.isna(newest) or newer.iloc[0]["released"] > newest:
+                newest = newer.iloc[0]["released"]
+    best = pd.DataFrame(picks, columns=live.columns)
     return best[["creator", "date", "model_id", "host", "score", "blended_usd_per_mtok"]].reset_index(drop=True)
 
 

@@ -31,7 +31,7 @@ reports: setup
 	$(BIN)/pricewar run
 
 # JupyterLab gets its own venv: beside the runner it slows every process that imports
-# jsonschema by ~1 s (shared/TOOLCHAIN.md). It finds the project's kernel through JUPYTER_PATH.
+# jsonschema by ~1 s (see pyproject.toml's lab extra). It finds the project's kernel through JUPYTER_PATH.
 LAB := .venv-lab
 $(LAB)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(LAB)

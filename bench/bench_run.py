@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from pricewar import runner
+from pricewar.report import runner
 
 
 def trivial(path: str, out: str) -> None:

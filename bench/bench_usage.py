@@ -76,7 +76,8 @@ def price_in_child(path: Path) -> dict:
     """Price in a fresh process, so its peak memory is its own; the time is the best of 3 runs."""
     code = f"""
 import json, resource, time
-from pricewar import catalog, usage
+from pricewar.data import catalog
+from pricewar.analysis import usage
 cat = catalog.load()
 seconds = float("inf")
 for _ in range(3):  # best of 3, as for the floors

@@ -23,7 +23,7 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def fixture_catalog(data_dir):
-    from pricewar import catalog
+    from pricewar.data import catalog
 
     return catalog.load()
 
@@ -32,7 +32,7 @@ def run_report_headlines(tmp_path, notebook: Path, parameters: dict) -> dict:
     """Run one notebook through `pricewar run` and return its recorded headlines: key → headline."""
     import json
 
-    from pricewar import runner
+    from pricewar.report import runner
 
     manifest = tmp_path / "reports.yaml"
     manifest.write_text(f"- name: report\n  notebook: {notebook}\n  title: Report\n  parameters: {json.dumps(parameters)}\n")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pricewar import runner
+from pricewar.report import runner
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from conftest import FIXTURES
-from pricewar import catalog, cli, refresh, schema, snapshot
-from pricewar.sources import model_prices, models_dev
+from pricewar.data import catalog, refresh, schema, snapshot
+from pricewar import cli, errors
+from pricewar.data.sources import model_prices, models_dev
 
 D = dt.date
 SNAPSHOT_DATE = D(2026, 11, 28)
@@ -83,7 +84,7 @@ def test_a_retirement_ends_every_hosts_price_and_skips_later_ones(tmp_path):
     cat = build(tmp_path, retirements="o3,all,2025-09-01,https://example.org/shutdown,\n"
                                       "gpt-4o,all,2025-08-05,https://example.org/gone,\n")
     assert cat.price_at("o3", "2025-08-31")["input_usd_per_mtok"] == 2.0
-    with pytest.raises(catalog.NoPriceError, match="last price ended 2025-09-01"):
+    with pytest.raises(errors.NoPriceError, match="last price ended 2025-09-01"):
         cat.price_at("o3", "2025-09-01")
     ended = cat.prices[(cat.prices["model_id"] == "o3") & cat.prices["end_date"].notna()].iloc[-1]
     assert "ended at retirement 2025-09-01 (https://example.org/shutdown)" in ended["note"]
@@ -105,7 +106,7 @@ def test_a_retirement_at_one_host_leaves_the_others(tmp_path):
     ("o3,all,2025-09-01,,", "source_url: '' — every curated row needs a source URL"),
 ])
 def test_a_bad_retirement_fails_the_refresh_and_writes_nothing(tmp_path, row, problem):
-    with pytest.raises(schema.ValidationError) as info:
+    with pytest.raises(errors.ValidationError) as info:
         build(tmp_path, retirements=row + "\n")
     assert f"retirements.csv:2: {problem}" in str(info.value)
     assert not (tmp_path / "snapshots" / "2026-11-28").exists()
@@ -141,7 +142,7 @@ def test_bad_curated_file_writes_nothing_and_keeps_earlier_snapshots(tmp_path):
     before = {p.name: p.read_bytes() for p in earlier.iterdir()}
     curated = tmp_path / "curated"
     (curated / "prices.csv").write_text(CURATED_PRICES_HEADER + "o3,openai,2025-06-10,,0.002,8,,curated,,typo\n")
-    with pytest.raises(schema.ValidationError) as info:
+    with pytest.raises(errors.ValidationError) as info:
         refresh.refresh(D(2026, 11, 29), root=tmp_path / "snapshots", curated=curated, sources=fixture_sources())
     message = str(info.value)
     assert "prices.csv:2: source_url: '' — every curated row needs a source URL" in message
@@ -151,7 +152,7 @@ def test_bad_curated_file_writes_nothing_and_keeps_earlier_snapshots(tmp_path):
 
 def test_same_date_needs_force(tmp_path):
     build(tmp_path)
-    with pytest.raises(snapshot.SnapshotError, match="already exists"):
+    with pytest.raises(errors.SnapshotError, match="already exists"):
         build(tmp_path)
     assert build(tmp_path, force=True).snapshot_id == "2026-11-28"
 
@@ -178,7 +179,7 @@ def test_cli_refresh_reports_bad_curated_data(data_dir, capsys):
 
 
 def test_an_unexplained_disagreement_with_the_packages_fails_the_refresh(tmp_path):
-    with pytest.raises(schema.ValidationError) as info:
+    with pytest.raises(errors.ValidationError) as info:
         build(tmp_path, "o3,openai,2025-06-10,,2.5,9,0.5,curated,https://example.org/cut,typo?\n")
     assert ("note: 'typo?' — curated o3 at openai from 2025-06-10 disagrees with model-prices (2.0/8.0 on "
             "2025-06-10): fix data/curated/prices.csv or explain with 'disagrees: …' in its note") in str(info.value)
@@ -186,6 +187,6 @@ def test_an_unexplained_disagreement_with_the_packages_fails_the_refresh(tmp_pat
 
 
 def test_a_curated_price_needs_a_capability_score(tmp_path):
-    with pytest.raises(schema.ValidationError, match="model_id: 'o3' — has a curated price but no capability score"):
+    with pytest.raises(errors.ValidationError, match="model_id: 'o3' — has a curated price but no capability score"):
         build(tmp_path, "o3,openai,2025-06-10,,2,8,0.5,curated,https://example.org/cut,cut\n",
               scores="model_id,metric,score,as_of,applies_from,source_url,note\n")

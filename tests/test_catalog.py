@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from pricewar import catalog, cli
+from pricewar.data import catalog
+from pricewar import cli, errors
 
 
 def test_load_types_the_tables(fixture_catalog):
@@ -30,7 +31,7 @@ def test_resolve(fixture_catalog, name, model_id):
 
 
 def test_unknown_model_suggests_close_names(fixture_catalog):
-    with pytest.raises(catalog.UnknownModelError) as info:
+    with pytest.raises(errors.UnknownModelError) as info:
         fixture_catalog.resolve("gpt4o")
     assert info.value.suggestions[0] == "gpt-4o"
 
@@ -55,7 +56,7 @@ def test_price_at_without_first_party_api_is_the_median_of_hosts(fixture_catalog
 
 
 def test_price_before_the_first_price_says_when_pricing_starts(fixture_catalog):
-    with pytest.raises(catalog.NoPriceError, match="pricing starts on 2025-04-16"):
+    with pytest.raises(errors.NoPriceError, match="pricing starts on 2025-04-16"):
         fixture_catalog.price_at("o3", "2025-01-01")
 
 

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import vl_convert as vlc
 
-from pricewar import charts
+from pricewar.report import charts
 
 
 def bar_widths(chart) -> list[float]:

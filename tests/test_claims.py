@@ -8,10 +8,13 @@ import shutil
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import FIXTURES
-from pricewar import catalog, claims, cli, diff
-from pricewar.paths import PROJECT_ROOT
+from pricewar.data import catalog
+from pricewar.analysis import claims, diff
+from pricewar import cli, errors
+from pricewar.data.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +23,7 @@ def cat():
 
 
 def test_the_register_has_at_least_15_claims_and_every_check_runs(cat):
-    register = claims.load_register(PROJECT_ROOT / "data" / "claims.yaml")
+    register = claims.load_register(cat)
     assert len(register) >= 15
     table = claims.evaluate_register(cat, register=register)
     assert "error" not in set(table["verdict"]), table[table["verdict"] == "error"].to_dict("records")
@@ -46,11 +49,12 @@ def test_a_check_that_fails_is_an_error_not_a_verdict(cat):
     assert row["verdict"] == "error" and "UnknownModelError" in row["evidence"]
 
 
-def test_a_register_entry_naming_an_unknown_check_is_refused(tmp_path):
+def test_a_register_entry_naming_an_unknown_check_is_refused_at_its_line(cat, tmp_path):
     path = tmp_path / "claims.yaml"
-    path.write_text("- {id: a, quote: q, section: s, topic: '01', check: guess}\n")
-    with pytest.raises(ValueError, match="unknown check 'guess'"):
-        claims.load_register(path)
+    path.write_text("- id: a\n  quote: q\n  section: s\n  topic: '01'\n  check: guess\n")
+    crafted = dataclasses.replace(cat, folder=tmp_path, inputs={**cat.inputs, "claims": yaml.safe_load(path.read_text())})
+    with pytest.raises(errors.ValidationError, match=r"claims.yaml:5: check: 'guess' — unknown check"):
+        claims.load_register(crafted)
 
 
 def test_cli_claims_json(capsys):

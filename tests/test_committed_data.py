@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pricewar import catalog, snapshot
-from pricewar.paths import PROJECT_ROOT
+from pricewar.data import catalog, snapshot
+from pricewar.data.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

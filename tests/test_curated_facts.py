@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from pricewar import catalog
-from pricewar.paths import PROJECT_ROOT
+from pricewar.data import catalog
+from pricewar.data.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +61,9 @@ def test_gpt_4_0314_has_a_gpqa_diamond_score(cat):
 
 
 def test_coverage_of_the_curated_history(cat):
-    from pricewar import summary
+    from pricewar.data import coverage
 
-    numbers = summary.catalog_summary(cat)
+    numbers = coverage.catalog_summary(cat)
     assert numbers["models_with_curated_launch_price"] >= 80
     assert numbers["documented_price_changes"] >= 30  # curated, and package changes whose date a source states
     assert numbers["earliest_curated_price_date"] == "2023-03-01"

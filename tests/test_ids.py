@@ -1,6 +1,6 @@
 import pytest
 
-from pricewar import ids
+from pricewar.data import ids
 
 
 @pytest.mark.parametrize("raw, expected", [

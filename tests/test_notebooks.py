@@ -10,7 +10,7 @@ import papermill
 import pytest
 import yaml
 
-from pricewar.paths import PROJECT_ROOT
+from pricewar.data.paths import PROJECT_ROOT
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 ASSIGNMENT = re.compile(r"^(\w+)\s*(:[^=]+)?=")

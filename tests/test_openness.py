@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import run_report_headlines
-from pricewar import openness
-from pricewar.paths import PROJECT_ROOT
+from pricewar.analysis import openness
+from pricewar.data.paths import PROJECT_ROOT
 
 
 def front(rows):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_report_headlines
-from pricewar.paths import PROJECT_ROOT
+from pricewar.data.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-price-war-origin.ipynb"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from pricewar import cli, reports, runner
+from pricewar import cli
+from pricewar.report import record, runner
 
 NOTEBOOKS = FIXTURES / "notebooks"
 HOSTILE = "<script>alert(1)</script>"
@@ -146,8 +147,8 @@ def test_hostile_strings_are_escaped(tmp_path):
 
 def test_record_reads_back_from_the_executed_notebook():
     nb = {"cells": [{"outputs": [{"output_type": "display_data",
-                                  "data": reports.record("x", 2.5, label="x value")._repr_mimebundle_()}]}]}
-    assert reports.read_headlines(nb) == [{"key": "x", "value": 2.5, "label": "x value", "unit": ""}]
+                                  "data": record.record("x", 2.5, label="x value")._repr_mimebundle_()}]}]}
+    assert record.read_headlines(nb) == [{"key": "x", "value": 2.5, "label": "x value", "unit": ""}]
 
 
 def test_an_unreadable_notebook_is_a_manifest_error(tmp_path, capsys):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from conftest import FIXTURES
 from genai_prices import types as gp
 
-from pricewar.sources import genai_prices, model_prices, models_dev
+from pricewar.data.sources import genai_prices, model_prices, models_dev
 
 D = dt.date
 

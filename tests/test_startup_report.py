@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import run_report_headlines
-from pricewar import usage
-from pricewar.paths import PROJECT_ROOT
+from pricewar.analysis import usage
+from pricewar.data.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "03-startup-strategy.ipynb"
 

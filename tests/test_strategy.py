@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pricewar import strategy
+from pricewar.analysis import strategy
 
 
 def test_workload_cost_known_answer(fixture_catalog):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pricewar import runner
-from pricewar.paths import PROJECT_ROOT
+from pricewar.report import runner
+from pricewar.data.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "00-executive-summary.ipynb"
 

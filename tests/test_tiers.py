@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import run_report_headlines
-from pricewar import frontier, tiers
-from pricewar.paths import PROJECT_ROOT
+from pricewar.analysis import frontier, tiers
+from pricewar.data.paths import PROJECT_ROOT
 
 
 def test_frontier_of_a_hand_made_set():

@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from pricewar import cli, usage
-from pricewar.paths import PROJECT_ROOT
+from pricewar import cli, errors
+from pricewar.analysis import usage
+from pricewar.data.paths import PROJECT_ROOT
 
 
 def write_csv(tmp_path, rows, header="timestamp,model,input_tokens,output_tokens,project"):
@@ -61,14 +62,14 @@ def test_days_before_a_model_had_a_price_are_listed_as_unpriced(fixture_catalog,
 ])
 def test_bad_rows_name_file_row_column_and_value(fixture_catalog, tmp_path, row, message):
     path = write_csv(tmp_path, [row])
-    with pytest.raises(usage.UsageError) as info:
+    with pytest.raises(errors.UsageError) as info:
         usage.price_usage(fixture_catalog, path)
     assert message in str(info.value)
 
 
 def test_missing_column(fixture_catalog, tmp_path):
     path = write_csv(tmp_path, ["2025-07-01,o3,10"], header="timestamp,model,input_tokens")
-    with pytest.raises(usage.UsageError, match="log.csv:1: output_tokens: '' — missing column"):
+    with pytest.raises(errors.UsageError, match="log.csv:1: output_tokens: '' — missing column"):
         usage.price_usage(fixture_catalog, path)
 
 
@@ -126,6 +127,6 @@ def test_bad_rows_in_a_typed_parquet_log_are_found_from_its_statistics_too(fixtu
     frame[column] = frame[column].astype(object)
     frame.loc[2, column] = value
     path = usage.write_log(frame, tmp_path / "log.parquet")
-    with pytest.raises(usage.UsageError) as info:
+    with pytest.raises(errors.UsageError) as info:
         usage.price_usage(fixture_catalog, path)
     assert "1 bad row(s) in" in str(info.value) and message in str(info.value)

@@ -66,7 +66,7 @@ def test_a_file_edited_after_the_build_fails_its_checksum(data_dir, capsys):
     import json
 
     folder = data_dir / SNAP
-    from pricewar import snapshot
+    from pricewar.data import snapshot
 
     manifest = {"files": {"prices.csv": {"sha256": snapshot.sha256(folder / "prices.csv"), "rows": 9}}}
     (folder / "manifest.json").write_text(json.dumps(manifest))

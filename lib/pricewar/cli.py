@@ -1,4 +1,10 @@
-"""The ``pricewar`` command line. Exit codes: 0 ok, 1 bad data, 2 bad usage or unknown name."""
+"""The ``pricewar`` command line.
+
+Exit codes, the same in every command (``pricewar.errors``; mapped once, in ``main``): 0 ok;
+1 bad data (every problem as ``file:row: column: value — reason``) or a report failed;
+2 a request that cannot be served (unknown model or report, no price that day, no such
+snapshot, bad parameters); 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,10 @@ import argparse
 import datetime as dt
 import json
 import sys
+
+from pricewar.errors import PricewarError, RequestError, UsageError, ValidationError
+
+__all__ = ["main", "build_parser"]
 
 
 def _date(text: str) -> dt.date:
@@ -20,17 +30,10 @@ def _print_json(data) -> None:
 
 
 def cmd_price(args) -> int:
-    from pricewar import catalog
+    from pricewar.data import catalog
 
     cat = catalog.load(args.snapshot)
-    try:
-        price = cat.price_at(args.model, args.at, host=args.host)
-    except catalog.UnknownModelError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except catalog.NoPriceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    price = cat.price_at(args.model, args.at, host=args.host)
     if args.json:
         _print_json(price)
     else:
@@ -43,7 +46,7 @@ def cmd_price(args) -> int:
 
 
 def cmd_models(args) -> int:
-    from pricewar import catalog
+    from pricewar.data import catalog
 
     cat = catalog.load(args.snapshot)
     models = cat.models
@@ -74,82 +77,54 @@ def _isna(value) -> bool:
 
 
 def cmd_refresh(args) -> int:
-    from pricewar import refresh, schema, snapshot
+    from pricewar.data import refresh, snapshot
 
-    try:
-        folder = refresh.refresh(args.date, force=args.force)
-    except schema.ValidationError as exc:
-        print(f"refresh failed: {len(exc.problems)} problem(s); no snapshot written\n{exc}", file=sys.stderr)
-        return 1
-    except snapshot.SnapshotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    args.not_done = "no snapshot written"
+    folder = refresh.refresh(args.date, force=args.force)
     manifest = snapshot.read_manifest(folder)
     print(f"wrote {folder}")
     for name, info in manifest["files"].items():
-        print(f"  {name}: {info['rows']} rows")
+        print(f"  {name}: {info['rows']} rows" if "rows" in info else f"  {name}: copied from {info['copied_from']}")
     return 0
 
 
 def cmd_validate(args) -> int:
-    from pricewar import catalog, schema, snapshot, summary
+    from pricewar.data import catalog, coverage
 
-    try:
-        folder = snapshot.resolve(args.snapshot)
-    except snapshot.SnapshotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    _, problems = catalog.check_snapshot(folder)
-    if problems:
-        print(f"{folder}: {len(problems)} problem(s)", file=sys.stderr)
-        for problem in sorted(problems):
-            print(problem, file=sys.stderr)
-        return 1
-    cat = catalog.load(args.snapshot)
+    cat = catalog.load(args.snapshot)  # raises ValidationError listing every problem
     report = {"snapshot": cat.snapshot_id, "ok": True}
     if args.summary:
-        report["summary"] = summary.catalog_summary(cat)
+        report["summary"] = coverage.catalog_summary(cat)
     if args.conflicts:
-        report["conflicts"] = summary.conflict_records(cat)
+        report["conflicts"] = coverage.conflict_records(cat)
     if args.json:
         _print_json(report)
         return 0
     print(f"snapshot {cat.snapshot_id}: valid ({len(cat.models)} models, {len(cat.prices)} price intervals, "
           f"{len(cat.scores)} scores, {len(cat.aliases)} aliases)")
     if args.summary:
-        print(summary.format_summary(report["summary"]))
+        print(coverage.format_summary(report["summary"]))
     if args.conflicts:
-        print(summary.format_conflicts(cat))
+        print(coverage.format_conflicts(cat))
     return 0
 
 
 def cmd_run(args) -> int:
     from pathlib import Path
 
-    from pricewar import runner
+    from pricewar.report import runner
 
-    try:
-        return runner.run(args.names, manifest=Path(args.manifest), overrides=runner.parse_overrides(args.param),
-                          out=Path(args.out), jobs=args.jobs, quiet=args.quiet)
-    except runner.RunError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: no run folder was written; reports/latest is unchanged", file=sys.stderr)
-        return 130
+    args.not_done = "no run folder was written; reports/latest is unchanged"
+    return runner.run(args.names, manifest=Path(args.manifest), overrides=runner.parse_overrides(args.param),
+                      out=Path(args.out), jobs=args.jobs, quiet=args.quiet)
 
 
 def cmd_usage_synth(args) -> int:
-    from pricewar import usage
+    from pricewar.analysis import usage
 
     if args.rows < 1:
-        print("error: --rows must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        path = usage.write_log(usage.synth_log(args.rows, seed=args.seed), args.out)
-    except usage.UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise RequestError("--rows must be at least 1")
+    path = usage.write_log(usage.synth_log(args.rows, seed=args.seed), args.out)
     print(f"wrote {args.rows} synthetic requests to {path}")
     return 0
 
@@ -157,33 +132,25 @@ def cmd_usage_synth(args) -> int:
 def _read_mix(path: str) -> dict:
     import yaml
 
-    from pricewar import usage
-
     try:
         mix = yaml.safe_load(open(path))
     except (OSError, yaml.YAMLError) as exc:
-        raise usage.UsageError(f"{path}: cannot read the mix: {exc}") from None
+        raise UsageError(f"{path}: cannot read the mix: {exc}") from None
     if not isinstance(mix, dict) or not mix or not all(isinstance(v, (int, float)) for v in mix.values()):
-        raise usage.UsageError(f"{path}: a mix is a mapping of model: share, e.g. 'gpt-4o-mini: 0.7'")
+        raise UsageError(f"{path}: a mix is a mapping of model: share, e.g. 'gpt-4o-mini: 0.7'")
     if abs(sum(mix.values()) - 1) > 1e-6:
-        raise usage.UsageError(f"{path}: shares sum to {sum(mix.values()):g}, not 1")
+        raise UsageError(f"{path}: shares sum to {sum(mix.values()):g}, not 1")
     return mix
 
 
 def cmd_cost(args) -> int:
-    from pricewar import catalog, usage
+    from pricewar.data import catalog
+    from pricewar.analysis import usage
 
     cat = catalog.load(args.snapshot)
     alternatives = [a.strip() for a in args.alternatives.split(",") if a.strip()] if args.alternatives else []
-    try:
-        mix = _read_mix(args.mix) if args.mix else None
-        priced = usage.price_usage(cat, args.usage, alternatives=alternatives, mix=mix)
-    except usage.UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except catalog.UnknownModelError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    mix = _read_mix(args.mix) if args.mix else None
+    priced = usage.price_usage(cat, args.usage, alternatives=alternatives, mix=mix)
     report = {
         "usage": args.usage, "snapshot": cat.snapshot_id, "rows": priced.rows,
         "actual_usd": round(priced.total_usd, 4),
@@ -210,7 +177,8 @@ def cmd_cost(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    from pricewar import catalog, claims
+    from pricewar.data import catalog
+    from pricewar.analysis import claims
 
     cat = catalog.load(args.snapshot)
     table = claims.evaluate_register(cat, topic=args.topic)
@@ -224,7 +192,8 @@ def cmd_claims(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from pricewar import catalog, diff
+    from pricewar.data import catalog
+    from pricewar.analysis import diff
 
     result = diff.diff_snapshots(catalog.load(args.old), catalog.load(args.new))
     if args.json:
@@ -244,28 +213,44 @@ def cmd_diff(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pricewar", description=__doc__)
+    """The ``pricewar`` parser: one sub-command per ``cmd_*`` function."""
+    parser = argparse.ArgumentParser(prog="pricewar", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+    snapshot = argparse.ArgumentParser(add_help=False)
+    snapshot.add_argument("--snapshot", default="latest", help="snapshot id (a date) or latest (default)")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print JSON")
+    _add_price(sub, [snapshot, as_json])
+    _add_models(sub, [snapshot, as_json])
+    _add_run(sub)
+    _add_cost(sub, [snapshot, as_json])
+    _add_claims(sub, [snapshot, as_json])
+    _add_usage(sub)
+    _add_data(sub, snapshot, as_json)
+    return parser
 
-    price = sub.add_parser("price", help="the list price of a model on a day (USD per 1M tokens)")
+
+def _add_price(sub, parents) -> None:
+    price = sub.add_parser("price", parents=parents, help="the list price of a model on a day (USD per 1M tokens)")
     price.add_argument("model", help="model id or alias, e.g. gpt-4o or claude-3-5-sonnet-20240620")
     price.add_argument("--at", type=_date, help="day (YYYY-MM-DD); default: the snapshot date")
     price.add_argument("--host", help="host id (default: the creator's API, else the median of hosts)")
-    price.add_argument("--snapshot", default="latest")
-    price.add_argument("--json", action="store_true")
     price.set_defaults(func=cmd_price)
 
-    models = sub.add_parser("models", help="list models with release dates")
+
+def _add_models(sub, parents) -> None:
+    models = sub.add_parser("models", parents=parents, help="list models with release dates")
     group = models.add_mutually_exclusive_group()
     group.add_argument("--open-weights", action="store_true", help="only open-weights models")
     group.add_argument("--closed", action="store_true", help="only closed models")
     models.add_argument("--at", type=_date, help="only models released on or before this day")
     models.add_argument("--creator", help="only this creator (e.g. openai)")
-    models.add_argument("--snapshot", default="latest")
-    models.add_argument("--json", action="store_true")
     models.set_defaults(func=cmd_models)
 
-    from pricewar.paths import PROJECT_ROOT
+
+def _add_run(sub) -> None:
+    from pricewar.data.paths import PROJECT_ROOT
 
     run = sub.add_parser("run", help="execute the notebooks of reports.yaml into dated HTML reports")
     run.add_argument("names", nargs="*", metavar="NAME", help="reports to run (default: all)")
@@ -277,60 +262,69 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
     run.set_defaults(func=cmd_run)
 
-    cost = sub.add_parser("cost", help="price a usage log at the list prices of its days, and reprice it")
+
+def _add_cost(sub, parents) -> None:
+    cost = sub.add_parser("cost", parents=parents,
+                          help="price a usage log at the list prices of its days, and reprice it")
     cost.add_argument("--usage", required=True, help="usage log (.csv or .parquet)")
     cost.add_argument("--alternatives", help="comma-separated models to reprice the same tokens on")
     cost.add_argument("--mix", help="YAML mapping of model: share (shares sum to 1)")
-    cost.add_argument("--snapshot", default="latest")
-    cost.add_argument("--json", action="store_true")
     cost.set_defaults(func=cmd_cost)
 
-    claims_cmd = sub.add_parser("claims", help="the article's claims with verdicts computed from the catalog")
-    claims_cmd.add_argument("--topic", help="only the claims of one topic notebook (01, 02, 03, 04)")
-    claims_cmd.add_argument("--snapshot", default="latest")
-    claims_cmd.add_argument("--json", action="store_true")
-    claims_cmd.set_defaults(func=cmd_claims)
 
-    usage_cmd = sub.add_parser("usage", help="usage logs")
-    usage_sub = usage_cmd.add_subparsers(dest="usage_command", required=True)
+def _add_claims(sub, parents) -> None:
+    claims = sub.add_parser("claims", parents=parents, help="the article's claims with verdicts computed from the catalog")
+    claims.add_argument("--topic", help="only the claims of one topic notebook (01, 02, 03, 04)")
+    claims.set_defaults(func=cmd_claims)
+
+
+def _add_usage(sub) -> None:
+    usage = sub.add_parser("usage", help="usage logs")
+    usage_sub = usage.add_subparsers(dest="usage_command", required=True)
     synth = usage_sub.add_parser("synth", help="write a synthetic usage log for demos and tests")
     synth.add_argument("--rows", type=int, default=10_000)
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("--out", required=True, help="file to write (.parquet or .csv)")
     synth.set_defaults(func=cmd_usage_synth)
 
+
+def _add_data(sub, snapshot, as_json) -> None:
     data = sub.add_parser("data", help="build and check the catalog snapshots")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     refresh = data_sub.add_parser("refresh", help="build data/snapshots/<date>/ from the packages and data/curated/")
     refresh.add_argument("--date", type=_date, help="snapshot date (default: today)")
     refresh.add_argument("--force", action="store_true", help="rebuild a snapshot of the same date")
     refresh.set_defaults(func=cmd_refresh)
-    validate = data_sub.add_parser("validate", help="check a snapshot; exit 1 listing every problem")
-    validate.add_argument("--snapshot", default="latest")
+    validate = data_sub.add_parser("validate", parents=[snapshot, as_json],
+                                   help="check a snapshot; exit 1 listing every problem")
     validate.add_argument("--summary", action="store_true", help="print what the catalog holds")
     validate.add_argument("--conflicts", action="store_true", help="list where sources disagree")
-    validate.add_argument("--json", action="store_true")
     validate.set_defaults(func=cmd_validate)
-    diff_cmd = data_sub.add_parser("diff", help="what changed between two snapshots")
-    diff_cmd.add_argument("old", help="older snapshot id (a date)")
-    diff_cmd.add_argument("new", help="newer snapshot id (a date, or latest)")
-    diff_cmd.add_argument("--json", action="store_true")
-    diff_cmd.set_defaults(func=cmd_diff)
-    return parser
+    diff = data_sub.add_parser("diff", parents=[as_json], help="what changed between two snapshots")
+    diff.add_argument("old", help="older snapshot id (a date)")
+    diff.add_argument("new", help="newer snapshot id (a date, or latest)")
+    diff.set_defaults(func=cmd_diff)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every ``PricewarError`` becomes its exit code here, and only here."""
     args = build_parser().parse_args(argv)
-    from pricewar import schema, snapshot
-
+    args.not_done = ""  # what a failure left undone, said after the error (a command may set it)
     try:
         return args.func(args)
-    except schema.ValidationError as exc:
-        print(f"{len(exc.problems)} problem(s) in the data:\n{exc}", file=sys.stderr)
-        return 1
-    except snapshot.SnapshotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except ValidationError as exc:
+        print(f"{len(exc.problems)} problem(s) in the data{_undone(args)}:\n{exc}", file=sys.stderr)
+        return exc.exit_code
+    except PricewarError as exc:
+        print(f"error: {exc}{_undone(args)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"interrupted{_undone(args)}", file=sys.stderr)
+        return 130
+
+
+def _undone(args) -> str:
+    return f"; {args.not_done}" if args.not_done else ""
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """Dated snapshots under ``data/snapshots/<YYYY-MM-DD>/``: read, resolve, write atomically.
 
 A snapshot folder holds ``models.csv``, ``prices.csv``, ``scores.csv``,
-``aliases.csv``, ``conflicts.csv`` and ``manifest.json`` (package versions, row
-counts, sha256 of each file, build time, rows skipped by reason). A refresh
+``aliases.csv``, ``conflicts.csv``, the report inputs copied from ``data/``
+(``anchors.yaml``, ``claims.yaml``, ``sources.yaml``, ``self_hosting.csv``) and
+``manifest.json`` (package versions, row counts, sha256 of each file, build time,
+rows skipped by reason). A report reads nothing else, so it is reproducible from
+its snapshot. A refresh
 writes a new folder under a temporary name and renames it into place, so a
 failed refresh leaves nothing behind and earlier snapshots are never touched.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -18,14 +20,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pricewar.paths import snapshots_dir
+from pricewar.data.paths import relative, snapshots_dir
+from pricewar.errors import SnapshotError, ValidationError
 
 TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts"]
+# Report inputs, copied byte for byte into the snapshot by a refresh: name -> file name.
+INPUT_FILES = {"anchors": "anchors.yaml", "claims": "claims.yaml", "sources": "sources.yaml",
+               "self_hosting": "self_hosting.csv"}
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class SnapshotError(Exception):
-    """A snapshot that does not exist, or cannot be written."""
 
 
 def list_snapshots(root: Path | None = None) -> list[str]:
@@ -54,8 +56,9 @@ def sha256(path: Path) -> str:
 
 
 def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = None, force: bool = False,
-          check=None) -> Path:
-    """Write tables (name → DataFrame) and the manifest as ``<root>/<snapshot_id>/``, atomically.
+          check=None, inputs: dict[str, Path] | None = None) -> Path:
+    """Write tables (name → DataFrame), report inputs (name → file to copy, see ``INPUT_FILES``)
+    and the manifest as ``<root>/<snapshot_id>/``, atomically.
 
     ``check(staging_folder)`` returns problems found in the written files; any
     problem aborts the write (``ValidationError``) and nothing becomes visible.
@@ -74,6 +77,10 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
             path = staging / f"{name}.csv"
             tables[name].to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
             files[f"{name}.csv"] = {"rows": int(len(tables[name])), "sha256": sha256(path)}
+        for name, original in (inputs or {}).items():
+            path = staging / INPUT_FILES[name]
+            shutil.copyfile(original, path)
+            files[INPUT_FILES[name]] = {"sha256": sha256(path), "copied_from": relative(original)}
         manifest = {**manifest, "snapshot": snapshot_id, "files": files}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
         for path in staging.iterdir():
@@ -82,8 +89,6 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
         if check is not None:
             problems = check(staging)
             if problems:
-                from pricewar.schema import ValidationError
-
                 raise ValidationError(problems)
         if final.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".tmp-old-{snapshot_id}-", dir=root))
@@ -101,6 +106,3 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
 def read_manifest(folder: Path) -> dict:
     return json.loads((folder / "manifest.json").read_text())
 
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -12,8 +12,8 @@ import datetime as dt
 import json
 from importlib.resources import files
 
-from pricewar.ids import canonical_host
-from pricewar.sources import SourceData, chain_intervals, installed_version, price_row
+from pricewar.data.ids import canonical_host
+from pricewar.data.sources import SourceData, chain_intervals, installed_version, price_row
 
 PACKAGE = "model-prices"
 

@@ -16,14 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pricewar.paths import relative
+from pricewar.data import pricing
+from pricewar.data.paths import relative
+from pricewar.errors import UnknownModelError, UsageError
 
 REQUIRED = ["timestamp", "model", "input_tokens", "output_tokens"]
 TOKENS = ["input_tokens", "output_tokens", "cached_input_tokens"]
-
-
-class UsageError(ValueError):
-    """A usage log that cannot be priced: every problem as ``file:row: column: value — reason``."""
 
 
 @dataclass
@@ -45,23 +43,6 @@ class PricedUsage:
         frame = self.daily.assign(month=self.daily["day"].dt.to_period("M").dt.to_timestamp())
         return (frame.groupby(list(keys))[["requests", "input_tokens", "output_tokens", "cost_usd"]].sum()
                 .reset_index().sort_values(list(keys), ignore_index=True))
-
-
-def reference_intervals(cat) -> pd.DataFrame:
-    """One price timeline per model: the creator's own API where it has one, else the host
-    that priced the model for the longest time (named in ``host``)."""
-    prices = cat.prices.copy()
-    creator = prices["model_id"].map(cat.models.set_index("model_id")["creator"])
-    own = prices[prices["host"] == creator]
-    rest = prices[~prices["model_id"].isin(own["model_id"])].copy()
-    end = rest["end_date"].fillna(pd.Timestamp(cat.snapshot_date))
-    rest["days"] = (end - rest["start_date"]).dt.days
-    coverage = rest.groupby(["model_id", "host"])["days"].sum().reset_index()
-    best = coverage.sort_values(["model_id", "days", "host"], ascending=[True, False, True]).drop_duplicates("model_id")
-    rest = rest.merge(best[["model_id", "host"]], on=["model_id", "host"])
-    columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
-               "cached_input_usd_per_mtok"]
-    return pd.concat([own[columns], rest[columns]], ignore_index=True)
 
 
 def _connect():
@@ -229,8 +210,6 @@ def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str,
     Unknown model names and days without a list price are counted in ``unknown_models``
     and ``unpriced`` with their token volume, never dropped silently.
     """
-    from pricewar.catalog import UnknownModelError
-
     con = _connect()
     daily, rows = load_daily(con, Path(path))
     names = {}
@@ -248,7 +227,7 @@ def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str,
     mix_ids: dict[str, float] = {}
     for name, share in (mix or {}).items():  # two names of one model add up
         mix_ids[cat.resolve(name)] = mix_ids.get(cat.resolve(name), 0.0) + share
-    intervals = reference_intervals(cat)
+    intervals = pricing.reference_timeline(cat.prices, cat.models, cat.snapshot_date)
     intervals = intervals[intervals["model_id"].isin({*known["model_id"], *targets, *mix_ids})]
     priced = _price_days(known, intervals)
     unpriced = priced[priced["cost_usd"].isna()]

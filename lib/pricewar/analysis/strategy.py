@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pricewar import frontier
+from pricewar.analysis import frontier
+from pricewar.data.paths import relative
+from pricewar.defaults import BLEND_RATIO, METRIC, SCORE_TOLERANCE
 
 HOURS_PER_MONTH = 730.0
 
@@ -37,7 +39,7 @@ class Workload:
             raise ValueError("requests and token counts must not be negative")
 
 
-def workload_cost(cat, workload: Workload, as_of=None, metric: str = "gpqa_diamond", ratio: float = 3.0) -> pd.DataFrame:
+def workload_cost(cat, workload: Workload, as_of=None, metric: str = METRIC, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """Monthly cost of ``workload`` on every model priced on ``as_of``, cheapest first.
 
     Cached input is billed at the cached price where the catalog lists one, else at the
@@ -59,7 +61,7 @@ def workload_cost(cat, workload: Workload, as_of=None, metric: str = "gpqa_diamo
     return table.sort_values(["monthly_cost_usd", "model_id"], ignore_index=True)
 
 
-def hybrid_mix(cat, routes: dict[str, float], workload: Workload, as_of=None, metric: str = "gpqa_diamond") -> dict:
+def hybrid_mix(cat, routes: dict[str, float], workload: Workload, as_of=None, metric: str = METRIC) -> dict:
     """Cost and share-weighted capability of a routing mix, against sending everything to its priciest model."""
     total = sum(routes.values())
     if not math.isclose(total, 1.0, abs_tol=1e-6):
@@ -97,7 +99,7 @@ def mix_options(mix: dict, best: dict) -> pd.DataFrame:
     ])
 
 
-def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: str = "gpqa_diamond",
+def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: str = METRIC,
              step: float = 0.05) -> dict:
     """The cheapest mix of at most two models whose share-weighted score reaches ``floor_score``.
 
@@ -114,7 +116,7 @@ def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: st
         for share in (shares if a["model_id"] != b["model_id"] else [1.0]):
             score = share * a["score"] + (1 - share) * b["score"]
             cost = share * a["monthly_cost_usd"] + (1 - share) * b["monthly_cost_usd"]
-            if score >= floor_score - 1e-9 and (best is None or cost < best["monthly_cost_usd"] - 1e-12):
+            if score >= floor_score - SCORE_TOLERANCE and (best is None or cost < best["monthly_cost_usd"] - 1e-12):
                 best = {"routes": {a["model_id"]: float(share), **({b["model_id"]: float(1 - share)} if share < 1 else {})},
                         "monthly_cost_usd": float(cost), "score": float(score)}
     if best is None:
@@ -146,7 +148,7 @@ def break_even_volume(gpu_usd_per_hour: float, tokens_per_second: float, hosted_
             "break_even_utilization": break_even / capacity}
 
 
-def decision_matrix(cat, weights: dict[str, float], metric: str = "gpqa_diamond", as_of=None, ratio: float = 3.0,
+def decision_matrix(cat, weights: dict[str, float], metric: str = METRIC, as_of=None, ratio: float = BLEND_RATIO,
                     top: int = 15) -> pd.DataFrame:
     """The article's 'choice = capability × cost × risk' as a transparent weighted score (0–1 each).
 
@@ -180,29 +182,23 @@ def decision_matrix(cat, weights: dict[str, float], metric: str = "gpqa_diamond"
     return table.sort_values("decision_score", ascending=False)[columns].head(top).reset_index(drop=True)
 
 
-def self_hosting_reference(gpu: str = "H100", model_class: str = "70b") -> dict:
-    """Sourced defaults for self-hosting (``data/curated/self_hosting.csv``): a GPU's hourly price and a
-    model's serving throughput per GPU (input + output tokens per second, at the benchmark's own
-    input:output ratio), each with its source. Raises if the file lacks either."""
-    from pricewar.paths import curated_dir
-
-    path = curated_dir() / "self_hosting.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no sourced self-hosting numbers; pass gpu_usd_per_hour and tokens_per_second")
-    rows = pd.read_csv(path)
-    bad = rows[~rows["source_url"].astype(str).str.match(r"^https?://") | ~(rows["value"] > 0)]
-    if len(bad):
-        raise ValueError(f"{path}: rows {list(bad.index + 2)} need a positive value and an http(s) source_url")
+def self_hosting_reference(cat, gpu: str = "H100", model_class: str = "70b") -> dict:
+    """Sourced defaults for self-hosting (the snapshot's ``self_hosting.csv``): a GPU's hourly price
+    (USD per GPU-hour) and a model's serving throughput per GPU (input + output tokens per second,
+    at the benchmark's own input:output ratio), each with its source. Raises if the table lacks either."""
+    rows = cat.self_hosting
+    file = relative(cat.folder / "self_hosting.csv")
     price = rows[(rows["kind"] == "gpu_price") & rows["gpu"].str.contains(gpu, case=False)]
     speed = rows[(rows["kind"] == "throughput") & rows["gpu"].str.contains(gpu, case=False)
                  & rows["model"].str.contains(model_class, case=False)]
     if price.empty or speed.empty:
-        raise ValueError(f"{path}: needs a gpu_price row and a {model_class} throughput row for {gpu}")
+        raise ValueError(f"{file}: needs a gpu_price row and a {model_class} throughput row for {gpu}")
     p, s = price.iloc[0], speed.iloc[0]
     # benchmarks report output tokens per second; a GPU serves the prompt tokens too, so tokens
     # served per second = output rate × (input + output) / output, at the benchmark's own ratio
     served = float(s["value"]) * (float(s["input_tokens"]) + float(s["output_tokens"])) / float(s["output_tokens"])
-    return {"gpu_usd_per_hour": float(p["value"]), "gpu_source": p["source_url"], "gpu_note": f"{p['gpu']}, {p['as_of']}",
+    return {"gpu_usd_per_hour": float(p["value"]), "gpu_source": p["source_url"],
+            "gpu_note": f"{p['gpu']}, {p['as_of'].date()}",
             "tokens_per_second": served / float(s["gpus"]), "gpus": int(s["gpus"]), "throughput_source": s["source_url"],
             "throughput_note": (f"{s['model']} on {int(s['gpus'])}× {s['gpu']}, {s['setting']}: {float(s['value']):g} "
                                 f"output tokens/s, {served:,.0f} tokens/s served counting the prompts")}

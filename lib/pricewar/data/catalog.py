@@ -1,6 +1,9 @@
 """The catalog: a validated snapshot as DataFrames, with name resolution and dated prices.
 
->>> from pricewar import catalog
+It also carries the report inputs the snapshot holds (``cat.anchors``, ``cat.claims``,
+``cat.sources``, ``cat.self_hosting``), so a report reads nothing outside its snapshot.
+
+>>> from pricewar.data import catalog
 >>> cat = catalog.load()                       # latest committed snapshot
 >>> cat.price_at("gpt-4o", "2025-07-01")       # USD per 1M tokens, first-party API
 """
@@ -10,26 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from pricewar import ids, schema, snapshot as snapshots
-from pricewar.paths import relative
-
-
-class UnknownModelError(LookupError):
-    """A model name the catalog cannot resolve; ``suggestions`` holds the closest names."""
-
-    def __init__(self, name: str, suggestions: list[str]):
-        self.name, self.suggestions = name, suggestions
-        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-        super().__init__(f"unknown model {name!r}{hint}")
-
-
-class NoPriceError(LookupError):
-    """No list price for the model (at that host) on the requested day."""
+from pricewar.data import ids, pricing, schema, snapshot as snapshots
+from pricewar.data.paths import relative
+from pricewar.defaults import BLEND_RATIO
+from pricewar.errors import NoPriceError, SnapshotError, UnknownModelError, ValidationError
 
 
 @dataclass
@@ -42,10 +34,38 @@ class Catalog:
     scores: pd.DataFrame
     aliases: pd.DataFrame
     conflicts: pd.DataFrame
+    inputs: dict = field(default_factory=dict)  # report inputs the snapshot holds (see the properties)
 
     @property
     def snapshot_date(self) -> dt.date:
         return dt.date.fromisoformat(self.snapshot_id)
+
+    @property
+    def anchors(self) -> pd.DataFrame:
+        """Published estimates (``anchors.yaml``): id, who, finding, value_low, value_high, unit, metric, url."""
+        return self._input("anchors")
+
+    @property
+    def claims(self) -> list[dict]:
+        """The article's claims register (``claims.yaml``): id, quote, section, topic, check, args."""
+        return self._input("claims")
+
+    @property
+    def sources(self) -> list[dict]:
+        """Every data source (``sources.yaml``): id, gives, licence, version, url, notes."""
+        return self._input("sources")
+
+    @property
+    def self_hosting(self) -> pd.DataFrame:
+        """Sourced self-hosting numbers (``self_hosting.csv``): GPU prices (USD per GPU-hour), throughputs."""
+        return self._input("self_hosting")
+
+    def _input(self, name: str):
+        if name not in self.inputs:
+            file = snapshots.INPUT_FILES[name]
+            raise SnapshotError(f"snapshot {self.snapshot_id} holds no {file} (built without it); rebuild it with "
+                                f"`pricewar data refresh --date {self.snapshot_id} --force`")
+        return self.inputs[name]
 
     def resolve(self, name: str) -> str:
         """Canonical model id for a model id, alias, dated or provider-prefixed name."""
@@ -65,7 +85,7 @@ class Catalog:
         """The list price in force on ``date`` (default: the snapshot date), USD per 1M tokens.
 
         ``host`` None: the creator's own API if it prices the model, else the
-        median across the hosts that price it that day.
+        median across the hosts that price it that day (``pricing.creator_else_median``).
         """
         model_id = self.resolve(model)
         day = pd.Timestamp(date or self.snapshot_date)
@@ -75,7 +95,7 @@ class Catalog:
         if host is None:
             creator = self.models.loc[self.models["model_id"] == model_id, "creator"].iloc[0]
             own = rows[rows["host"] == creator]
-            own_live = own[(own["start_date"] <= day) & (own["end_date"].isna() | (own["end_date"] > day))]
+            own_live = pricing.in_force(own, day)
             if not own_live.empty or len(own) == len(rows):
                 return self._in_force(model_id, own if not own.empty else rows, creator, day)
             return self._median(model_id, rows[rows["host"] != creator], day)
@@ -90,7 +110,7 @@ class Catalog:
         first = rows["start_date"].min()
         if day < first:
             raise NoPriceError(f"{model_id} at {host}: no price before {first.date()} (pricing starts on {first.date()})")
-        live = rows[(rows["start_date"] <= day) & (rows["end_date"].isna() | (rows["end_date"] > day))]
+        live = pricing.in_force(rows, day)
         if live.empty:
             last_end = rows["end_date"].max()
             raise NoPriceError(f"{model_id} at {host}: no list price on {day.date()} (last price ended {last_end.date()})")
@@ -99,7 +119,7 @@ class Catalog:
                            row["cached_input_usd_per_mtok"], row["source"], row["source_url"])
 
     def _median(self, model_id: str, rows: pd.DataFrame, day: pd.Timestamp) -> dict:
-        live = rows[(rows["start_date"] <= day) & (rows["end_date"].isna() | (rows["end_date"] > day))]
+        live = pricing.in_force(rows, day)
         if live.empty:
             first = rows["start_date"].min()
             raise NoPriceError(f"{model_id}: no host prices it on {day.date()} (pricing starts on {first.date()})")
@@ -108,34 +128,14 @@ class Catalog:
                            live["output_usd_per_mtok"].median(), live["cached_input_usd_per_mtok"].median(),
                            f"median of {len(hosts)} hosts: {', '.join(hosts)}", "")
 
-    def prices_on(self, date=None, ratio: float = 3.0) -> pd.DataFrame:
+    def prices_on(self, date=None, ratio: float = BLEND_RATIO) -> pd.DataFrame:
         """Every model's list price on ``date`` (default: the snapshot date), one row per model.
 
-        Like ``price_at``: the creator's own API where it prices the model that day,
-        else the median across the hosts that do (``host`` is then "median of N").
-        Adds ``blended_usd_per_mtok`` (ratio·input + output)/(ratio + 1), ``creator``
-        and ``open_weights``. Models without a price that day are left out.
+        Like ``price_at``: the creator's own API where it prices the model that day, else the
+        median across the hosts that do (``pricing.creator_else_median``), with
+        ``blended_usd_per_mtok`` at ``ratio`` (input tokens per output token).
         """
-        day = pd.Timestamp(date or self.snapshot_date)
-        prices = self.prices
-        live = prices[(prices["start_date"] <= day) & (prices["end_date"].isna() | (prices["end_date"] > day))]
-        creator = self.models.set_index("model_id")["creator"]
-        live = live.assign(creator=live["model_id"].map(creator))
-        own = live[live["host"] == live["creator"]].drop_duplicates("model_id")
-        rest = live[~live["model_id"].isin(own["model_id"])]
-        median = rest.groupby("model_id").agg(
-            input_usd_per_mtok=("input_usd_per_mtok", "median"), output_usd_per_mtok=("output_usd_per_mtok", "median"),
-            cached_input_usd_per_mtok=("cached_input_usd_per_mtok", "median"), hosts=("host", "nunique"),
-            creator=("creator", "first")).reset_index()
-        median["host"] = "median of " + median["hosts"].astype(str)
-        median["source"], median["source_url"] = "median of hosts", ""
-        columns = ["model_id", "creator", "host", "input_usd_per_mtok", "output_usd_per_mtok",
-                   "cached_input_usd_per_mtok", "source", "source_url"]
-        table = pd.concat([own[columns], median[columns]], ignore_index=True)
-        table["blended_usd_per_mtok"] = (ratio * table["input_usd_per_mtok"] + table["output_usd_per_mtok"]) / (ratio + 1)
-        flags = self.models.set_index("model_id")[["name", "open_weights", "reasoning", "release_date"]]
-        table = table.join(flags, on="model_id")
-        return table.sort_values("model_id", ignore_index=True)
+        return pricing.creator_else_median(self.prices, self.models, pd.Timestamp(date or self.snapshot_date), ratio)
 
     @functools.cached_property
     def _model_ids(self) -> set[str]:
@@ -155,10 +155,12 @@ def _price_dict(model_id, host, day, inp, out, cached, source, url) -> dict:
     }
 
 
-def check_snapshot(folder: Path, snapshot_date: dt.date | None = None) -> tuple[dict[str, pd.DataFrame], list[schema.Problem]]:
-    """Read every table of a snapshot folder as text and collect all problems.
+def check_snapshot(folder: Path, snapshot_date: dt.date | None = None) -> tuple[dict, list[schema.Problem]]:
+    """Read every file of a snapshot folder as text and collect all problems.
 
-    ``snapshot_date`` defaults to the folder's name (``YYYY-MM-DD``).
+    Returns the tables (name → text DataFrame) and the report inputs the snapshot holds
+    (``anchors``, ``claims``, ``sources``: lists of entries; ``self_hosting``: a text
+    DataFrame). ``snapshot_date`` defaults to the folder's name (``YYYY-MM-DD``).
     """
     if snapshot_date is None and schema._DATE.match(folder.name):
         snapshot_date = dt.date.fromisoformat(folder.name)
@@ -167,35 +169,54 @@ def check_snapshot(folder: Path, snapshot_date: dt.date | None = None) -> tuple[
         manifest = snapshots.read_manifest(folder)
     else:
         problems.append(schema.Problem(relative(folder / "manifest.json"), 0, "", "", "missing file"))
+    listed = manifest.get("files", {})
     for name in snapshots.TABLE_FILES:
-        path = folder / f"{name}.csv"
-        if not path.exists():
-            problems.append(schema.Problem(relative(path), 0, "", "", "missing file"))
-            continue
-        expected = manifest.get("files", {}).get(f"{name}.csv", {}).get("sha256")
-        if expected and snapshots.sha256(path) != expected:
-            problems.append(schema.Problem(relative(path), 0, "", "", "sha256 differs from manifest.json: "
-                                           "the file changed after the snapshot was built"))
-        frame, read_problems = schema.read_text_table(path)
-        problems += read_problems
+        frame, file_problems = _read_checked(folder / f"{name}.csv", listed)
+        problems += file_problems
         if frame is not None:
             frames[name] = frame
     known = set(frames["models"]["model_id"]) if "models" in frames and "model_id" in frames["models"] else None
-    for name, frame in frames.items():
+    for name, frame in list(frames.items()):
         problems += schema.check_table(
             frame, name, relative(folder / f"{name}.csv"), snapshot_date=snapshot_date,
             known_models=None if name in ("models", "conflicts") else known,
             require_rows=name in ("models", "prices"))
+    for name, file in snapshots.INPUT_FILES.items():
+        if file in listed:  # a snapshot built before report inputs were copied lists none
+            value, file_problems = _read_checked(folder / file, listed, name, snapshot_date)
+            problems += file_problems
+            frames[name] = value
     if not problems:
         problems += schema.check_curated_rules(frames, relative(folder / "prices.csv"), manifest.get("unscored", {}))
     return frames, problems
 
 
+def _read_checked(path: Path, listed: dict, input_name: str | None = None, snapshot_date: dt.date | None = None):
+    """One snapshot file read as text, checked against its manifest sha256 (and, for a report
+    input, against its schema): (content or None, problems)."""
+    if not path.exists():
+        return None, [schema.Problem(relative(path), 0, "", "", "missing file")]
+    problems = []
+    expected = listed.get(path.name, {}).get("sha256")
+    if expected and snapshots.sha256(path) != expected:
+        problems.append(schema.Problem(relative(path), 0, "", "", "sha256 differs from manifest.json: "
+                                       "the file changed after the snapshot was built"))
+    content, read_problems = (schema.read_input(path, input_name, snapshot_date) if input_name
+                              else schema.read_text_table(path))
+    return content, problems + read_problems
+
+
 def load(snapshot: str = "latest", root: Path | None = None) -> Catalog:
-    """Load and validate a snapshot ("latest" or a date); raises ``schema.ValidationError``."""
+    """Load and validate a snapshot ("latest" or a date); raises ``ValidationError`` or ``SnapshotError``."""
     folder = snapshots.resolve(snapshot, root)
     frames, problems = check_snapshot(folder)
     if problems:
-        raise schema.ValidationError(problems)
-    typed = {name: schema.typed(frame, name) for name, frame in frames.items()}
-    return Catalog(snapshot_id=folder.name, folder=folder, manifest=snapshots.read_manifest(folder), **typed)
+        raise ValidationError(problems)
+    tables = {name: schema.typed(frames[name], name) for name in snapshots.TABLE_FILES}
+    inputs = {name: frames[name] for name in snapshots.INPUT_FILES if name in frames}
+    if "anchors" in inputs:
+        inputs["anchors"] = pd.DataFrame(inputs["anchors"])
+    if "self_hosting" in inputs:
+        inputs["self_hosting"] = schema.typed(inputs["self_hosting"], "self_hosting")
+    return Catalog(snapshot_id=folder.name, folder=folder, manifest=snapshots.read_manifest(folder),
+                   inputs=inputs, **tables)

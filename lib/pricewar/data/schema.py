@@ -1,21 +1,25 @@
 """Table schemas and validation at the boundary.
 
 Every problem is reported as ``file:row: column: value — reason`` (row = line
-number in the CSV, header = line 1), all problems at once. Tables are read as
-text, checked, then typed: dates become ``datetime64``, prices ``float`` (USD
-per 1M tokens), flags nullable booleans.
+number in the CSV, header = line 1; in a YAML input, the line of the value), all
+problems at once. Tables are read as text, checked, then typed: dates become
+``datetime64``, prices ``float`` (USD per 1M tokens), flags nullable booleans.
+The YAML inputs (``ENTRIES``) are lists of mappings, checked key by key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from pricewar.paths import relative
+from pricewar.data.paths import relative
+from pricewar.defaults import END_OF_TIME
 
 # column -> (kind, required value)
 TABLES: dict[str, dict[str, tuple[str, bool]]] = {
@@ -45,6 +49,13 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     # host "all": the creator shut the model down, and every host's price ends with it
     "retirements": {"model_id": ("id", True), "host": ("id", True), "retired_date": ("date", True),
                     "source_url": ("url", True), "note": ("str", False)},
+    # sourced defaults for self-hosting: a GPU's hourly price, a model's serving throughput
+    "self_hosting": {
+        "id": ("id", True), "kind": ("id", True), "value": ("positive", True), "unit": ("str", True),
+        "gpu": ("str", True), "gpus": ("int", False), "model": ("str", False), "setting": ("str", False),
+        "input_tokens": ("int", False), "output_tokens": ("int", False), "as_of": ("date", True),
+        "source_url": ("url", True), "note": ("str", False),
+    },
     "conflicts": {
         "model_id": ("id", True), "host": ("id", True), "start_date": ("date", True),
         "end_date": ("date", False), "kept_source": ("str", True),
@@ -75,8 +86,10 @@ KEYS = {
     "conflicts": ["model_id", "host", "start_date", "other_source"],
     "unscored": ["model_id"],
     "retirements": ["model_id", "host"],
+    "self_hosting": ["id"],
 }
 
+NUMERIC_KINDS = ("price", "number", "positive", "score", "int")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:+-]*$")
 # A price this many times smaller than its model's other prices looks like per-1K units.
@@ -93,14 +106,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}: {self.column}: {self.value!r} — {self.reason}"
-
-
-class ValidationError(Exception):
-    """Raised with every problem found; ``str()`` lists them one per line."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -120,66 +125,80 @@ def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt
                 columns: list[str] | None = None, known_models: set[str] | None = None,
                 require_rows: bool = False, require_http_source: bool = False) -> list[Problem]:
     """Every problem of one text table: columns, values, dates, duplicates, overlaps, unknown ids."""
-    spec = TABLES[table]
-    expected = columns if columns is not None else list(spec)
+    expected = columns if columns is not None else list(TABLES[table])
     problems = [Problem(file, 1, col, "", "missing column") for col in expected if col not in frame.columns]
     if problems:
         return problems
     if require_rows and frame.empty:
         return [Problem(file, 2, "", "", "no rows: the table must not be empty")]
     line = frame.index.to_series() + 2
-
-    def add(mask: pd.Series, column: str, reason: str) -> None:
-        for idx in frame.index[mask.fillna(False).to_numpy(dtype=bool)]:
-            problems.append(Problem(file, int(line[idx]), column, str(frame.at[idx, column]), reason))
-
-    for column in expected:
-        kind, required = spec.get(column, ("str", False))
-        values = frame[column].astype(str).str.strip()
-        blank = values == ""
-        if required:
-            add(blank, column, "required value is empty")
-        present = ~blank
-        if kind == "id":
-            add(present & ~values.str.match(_ID), column, "not a lower-case id (a-z, 0-9, . _ : + -)")
-        elif kind == "date":
-            dates = _parse_dates(values)
-            add(present & dates.isna(), column, "malformed date: expected YYYY-MM-DD")
-            if snapshot_date is not None:
-                add(present & (dates > pd.Timestamp(snapshot_date)), column,
-                    f"date after the snapshot date {snapshot_date}")
-        elif kind in ("price", "number", "score", "int"):
-            numbers = pd.to_numeric(values.where(present), errors="coerce")
-            add(present & numbers.isna(), column, "not a number")
-            if kind in ("price", "number"):
-                add(present & (numbers < 0), column, "negative value")
-            if kind == "score":
-                add(present & ((numbers < 0) | (numbers > 100)), column, "score outside 0–100")
-            if kind == "int":
-                add(present & numbers.notna() & (numbers != numbers.round()), column, "not a whole number")
-        elif kind == "bool":
-            add(present & ~values.str.lower().isin(["true", "false"]), column, "not true/false")
-        elif kind == "url":
-            if require_http_source or (required and table != "conflicts"):
-                add(present & ~values.str.match(r"^https?://\S+$"), column, "not an http(s) URL")
-            if require_http_source:
-                add(blank, column, "every curated row needs a source URL")
-
-    keys = [k for k in KEYS[table] if k in frame.columns]
-    dup = frame.duplicated(subset=keys, keep="first")
-    for idx in frame.index[dup.to_numpy()]:
-        first = frame.index[(frame[keys] == frame.loc[idx, keys]).all(axis=1)][0]
-        problems.append(Problem(file, int(line[idx]), ",".join(keys),
-                                "|".join(frame.loc[idx, keys]), f"duplicate of row {int(line[first])}"))
-
+    problems += _check_values(frame, table, file, line, expected, snapshot_date, require_http_source)
+    problems += _check_duplicates(frame, table, file, line)
     if known_models is not None and "model_id" in frame.columns:
-        add((frame["model_id"] != "") & ~frame["model_id"].isin(known_models), "model_id",
-            "unknown model_id: not in the models table")
-
+        unknown = (frame["model_id"] != "") & ~frame["model_id"].isin(known_models)
+        problems += _flag(frame, file, line, unknown, "model_id", "unknown model_id: not in the models table")
     if table in ("prices", "conflicts"):
         problems += _check_intervals(frame, file, line, overlaps=table == "prices")
     if table == "prices":
         problems += _check_per_1k(frame, file, line)
+    return problems
+
+
+def _flag(frame: pd.DataFrame, file: str, line: pd.Series, mask: pd.Series, column: str, reason: str) -> list[Problem]:
+    """A problem for every row where ``mask`` is true, showing that row's ``column``."""
+    return [Problem(file, int(line[idx]), column, str(frame.at[idx, column]), reason)
+            for idx in frame.index[mask.fillna(False).to_numpy(dtype=bool)]]
+
+
+def _check_values(frame, table, file, line, expected, snapshot_date, require_http_source) -> list[Problem]:
+    """Each column's values against its kind (``TABLES``): required, ids, dates, numbers, flags, URLs."""
+    problems = []
+    for column in expected:
+        kind, required = TABLES[table].get(column, ("str", False))
+        values = frame[column].astype(str).str.strip()
+        blank, present = values == "", values != ""
+
+        def add(mask, reason, column=column):
+            problems.extend(_flag(frame, file, line, mask, column, reason))
+
+        if required:
+            add(blank, "required value is empty")
+        if kind == "id":
+            add(present & ~values.str.match(_ID), "not a lower-case id (a-z, 0-9, . _ : + -)")
+        elif kind == "date":
+            dates = _parse_dates(values)
+            add(present & dates.isna(), "malformed date: expected YYYY-MM-DD")
+            if snapshot_date is not None:
+                add(present & (dates > pd.Timestamp(snapshot_date)), f"date after the snapshot date {snapshot_date}")
+        elif kind in NUMERIC_KINDS:
+            numbers = pd.to_numeric(values.where(present), errors="coerce")
+            add(present & numbers.isna(), "not a number")
+            if kind in ("price", "number"):
+                add(present & (numbers < 0), "negative value")
+            if kind == "positive":
+                add(present & (numbers <= 0), "not a positive number")
+            if kind == "score":
+                add(present & ((numbers < 0) | (numbers > 100)), "score outside 0–100")
+            if kind == "int":
+                add(present & numbers.notna() & (numbers != numbers.round()), "not a whole number")
+        elif kind == "bool":
+            add(present & ~values.str.lower().isin(["true", "false"]), "not true/false")
+        elif kind == "url":
+            if require_http_source or (required and table != "conflicts"):
+                add(present & ~values.str.match(r"^https?://\S+$"), "not an http(s) URL")
+            if require_http_source:
+                add(blank, "every curated row needs a source URL")
+    return problems
+
+
+def _check_duplicates(frame: pd.DataFrame, table: str, file: str, line: pd.Series) -> list[Problem]:
+    """Rows whose natural key (``KEYS``) repeats an earlier row's."""
+    keys = [k for k in KEYS[table] if k in frame.columns]
+    problems = []
+    for idx in frame.index[frame.duplicated(subset=keys, keep="first").to_numpy()]:
+        first = frame.index[(frame[keys] == frame.loc[idx, keys]).all(axis=1)][0]
+        problems.append(Problem(file, int(line[idx]), ",".join(keys),
+                                "|".join(frame.loc[idx, keys]), f"duplicate of row {int(line[first])}"))
     return problems
 
 
@@ -200,7 +219,7 @@ def _check_intervals(frame: pd.DataFrame, file: str, line: pd.Series, overlaps: 
     if not overlaps:
         return problems
     work = pd.DataFrame({"model_id": frame["model_id"], "host": frame["host"], "start": start,
-                         "end": end.fillna(pd.Timestamp("2200-01-01")), "line": line})
+                         "end": end.fillna(pd.Timestamp(END_OF_TIME)), "line": line})
     work = work[work["start"].notna() & ~bad].sort_values(["model_id", "host", "start"])
     previous_end = work.groupby(["model_id", "host"])["end"].shift()
     previous_line = work.groupby(["model_id", "host"])["line"].shift()
@@ -229,6 +248,111 @@ def _check_per_1k(frame: pd.DataFrame, file: str, line: pd.Series) -> list[Probl
     return problems
 
 
+# The report inputs written as YAML lists of mappings (data/*.yaml): key -> (kind, required).
+ENTRIES: dict[str, dict[str, tuple[str, bool]]] = {
+    # published estimates the reports compare their own numbers with
+    "anchors": {"id": ("id", True), "who": ("str", True), "finding": ("str", True), "value_low": ("number", True),
+                "value_high": ("number", True), "unit": ("str", True), "metric": ("str", False),
+                "published": ("date", False), "url": ("https", True)},
+    # the article's checkable statements, each naming a check of pricewar.analysis.claims
+    "claims": {"id": ("id", True), "quote": ("str", True), "section": ("str", True), "topic": ("str", True),
+               "check": ("id", True), "args": ("mapping", False)},
+    # every source of data/: what it gives, its licence, its version or access date
+    "sources": {"id": ("id", True), "gives": ("str", True), "licence": ("str", True), "version": ("str", False),
+                "url": ("https", True), "notes": ("str", False)},
+}
+
+
+def read_entries(path: Path, kind: str, snapshot_date: dt.date | None = None) -> tuple[list[dict] | None, list[Problem]]:
+    """A YAML list of mappings checked against ``ENTRIES[kind]``, and its problems.
+
+    Problems name the line of the bad value (or of its entry) as ``file:line: key: value — reason``.
+    """
+    name = relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node, entries = yaml.compose(text), yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, 1, "", "", f"not readable UTF-8: {exc}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, [Problem(name, mark.line + 1 if mark else 1, "", "", f"not valid YAML: {exc}")]
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        return None, [Problem(name, 1, "", "", "expected a non-empty list of mappings (one per entry)")]
+    problems, seen = [], {}
+    for entry, start, lines in zip(entries, *_lines(node)):
+        for key, (key_kind, required) in ENTRIES[kind].items():
+            reason = _entry_problem(entry.get(key), key_kind, required, snapshot_date)
+            if reason:
+                problems.append(Problem(name, lines.get(key, start), key, _shown(entry.get(key)), reason))
+        if entry.get("id") in seen:
+            problems.append(Problem(name, start, "id", _shown(entry["id"]), f"duplicate of the entry on line {seen[entry['id']]}"))
+        seen.setdefault(entry.get("id"), start)
+    return entries, problems
+
+
+def read_input(path: Path, name: str, snapshot_date: dt.date | None = None) -> tuple[object | None, list[Problem]]:
+    """A report input read and checked: a YAML list of ``ENTRIES[name]`` (entries) or the
+    curated table ``TABLES[name]`` (a text DataFrame); (content or None, problems)."""
+    if name in ENTRIES:
+        return read_entries(path, name, snapshot_date)
+    frame, problems = read_text_table(path)
+    if frame is not None:
+        problems += check_table(frame, name, relative(path), snapshot_date=snapshot_date,
+                                require_rows=True, require_http_source=True)
+    return frame, problems
+
+
+def entry_lines(path: Path) -> tuple[list[int], list[dict[str, int]]]:
+    """Where each entry of a YAML list starts, and the line of each of its values (1-based)."""
+    return _lines(yaml.compose(path.read_text(encoding="utf-8")))
+
+
+def _lines(node) -> tuple[list[int], list[dict[str, int]]]:
+    starts = [item.start_mark.line + 1 for item in node.value]
+    values = [{key.value: value.start_mark.line + 1 for key, value in item.value} for item in node.value]
+    return starts, values
+
+
+def _as_date(value) -> dt.date | None:
+    """A YAML date (or an ISO date string) as a date; None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if _DATE.match(str(value)) else None
+    except ValueError:
+        return None
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _entry_problem(value, kind: str, required: bool, snapshot_date: dt.date | None) -> str | None:
+    """Why one YAML value does not fit its kind, or None."""
+    if value is None or value == "":
+        return "required value is empty" if required else None
+    if kind == "mapping":
+        return None if isinstance(value, dict) else "not a mapping (key: value)"
+    if isinstance(value, (dict, list)):
+        return "not a single value"
+    if kind == "id" and not (isinstance(value, str) and _ID.match(value)):
+        return "not a lower-case id (a-z, 0-9, . _ : + -)"
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)):
+        return "not a number"
+    if kind == "https" and not (isinstance(value, str) and re.match(r"^https://\S", value)):
+        return "not an https URL"
+    if kind == "date":
+        day = _as_date(value)
+        if day is None:
+            return "malformed date: expected YYYY-MM-DD"
+        if snapshot_date is not None and day > snapshot_date:
+            return f"date after the snapshot date {snapshot_date}"
+    return None
+
+
 def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Convert a validated text table to typed columns (dates, floats, nullable booleans)."""
     out = frame.copy()
@@ -237,7 +361,7 @@ def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         values = out[column].astype(str).str.strip()
         if kind == "date":
             out[column] = _parse_dates(values)
-        elif kind in ("price", "number", "score"):
+        elif kind in ("price", "number", "positive", "score"):
             out[column] = pd.to_numeric(values.replace("", None), errors="coerce").astype(float)
         elif kind == "int":
             out[column] = pd.to_numeric(values.replace("", None), errors="coerce").astype("Int64")

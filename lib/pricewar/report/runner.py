@@ -26,13 +26,10 @@ from pathlib import Path
 import yaml
 
 from pricewar import __version__
-from pricewar.paths import PROJECT_ROOT
+from pricewar.data.paths import PROJECT_ROOT
+from pricewar.errors import RunError
 
 DEFAULT_MANIFEST = PROJECT_ROOT / "reports.yaml"
-
-
-class RunError(Exception):
-    """A manifest or parameter problem found before anything ran (exit 2)."""
 
 
 @dataclass
@@ -177,14 +174,14 @@ def vega_bundle_path() -> Path:
     """The Vega bundle for this vl-convert version, cached on disk (building it takes ~1.7 s)."""
     import vl_convert
 
-    from pricewar import reports
+    from pricewar.report import html
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pricewar"
     path = cache / f"vega-bundle-{vl_convert.__version__}.js"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(reports.vega_bundle())
+        tmp.write_text(html.vega_bundle())
         os.replace(tmp, path)
     return path
 
@@ -198,9 +195,9 @@ def _warm_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     import papermill  # noqa: F401
 
-    from pricewar import reports
+    from pricewar.report import html
 
-    reports.exporter()
+    html.exporter()
 
 
 def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path: str) -> dict:
@@ -208,7 +205,7 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
     import nbformat
     import papermill
 
-    from pricewar import reports
+    from pricewar.report import html, record
 
     started = time.monotonic()
     output = Path(folder) / f"{report['name']}.ipynb"
@@ -233,8 +230,8 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
     headlines: list = []
     if output.exists():
         nb = nbformat.read(output, as_version=4)
-        error = error or reports.notebook_error(nb)
-        headlines = reports.read_headlines(nb)
+        error = error or record.notebook_error(nb)
+        headlines = record.read_headlines(nb)
     else:
         nb = nbformat.read(report["notebook"], as_version=4)
     footer = {
@@ -245,7 +242,7 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
         "Git commit": context["git_commit"],
         "Generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
     }
-    page = reports.to_html(nb, report["title"], footer, error=error, bundle=Path(bundle_path).read_text())
+    page = html.to_html(nb, report["title"], footer, error=error, bundle=Path(bundle_path).read_text())
     (Path(folder) / f"{report['name']}.html").write_text(page, encoding="utf-8")
     return {"status": "failed" if error else "ok", "error": error, "duration_s": round(duration, 2),
             "headlines": headlines}
@@ -253,7 +250,7 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
 
 def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
     """Pin ``snapshot="latest"`` to the concrete snapshot id, so the run records what it read."""
-    from pricewar import snapshot
+    from pricewar.data import snapshot
 
     latest = snapshot.resolve("latest").name
     if "snapshot" not in declared:
@@ -324,10 +321,10 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
                          "html": f"{r.name}.html", "ipynb": f"{r.name}.ipynb", **results[r.name]}
                         for r in pinned],
         }
-        from pricewar import reports as report_pages
+        from pricewar.report import index
 
         (staging / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
-        (staging / "index.html").write_text(report_pages.index_html(run_record), encoding="utf-8")
+        (staging / "index.html").write_text(index.index_html(run_record), encoding="utf-8")
         staging.chmod(0o755)  # mkdtemp makes it private; reports are meant to be read
         os.rename(staging, out / run_id)
     except BaseException:

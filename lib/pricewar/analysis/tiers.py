@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pricewar.defaults import BLEND_RATIO
 
 TIERS = ["premium", "mid", "entry"]
 ARTICLE_THRESHOLDS = [30.0, 10.0]  # USD per 1M blended: $0.03 and $0.01 per 1K tokens
@@ -62,7 +63,7 @@ def tier_summary(df: pd.DataFrame, metric_column: str = "score") -> pd.DataFrame
 
 
 def tier_history(cat, start, end, freq: str = "QS", mode: str = "fixed", thresholds: list[float] | None = None,
-                 ratio: float = 3.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 ratio: float = BLEND_RATIO) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tiers of every priced model at each period start, and the moves caused by repricing.
 
     Returns (``counts``: date, tier, models; ``moves``: model_id, from_date, to_date, from_tier,

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-
-def price_changes(prices: pd.DataFrame) -> pd.DataFrame:
-    """List-price changes (``trends.detect_price_cuts``: contiguous intervals, any size)."""
-    from pricewar import trends
-
-    return trends.detect_price_cuts(prices)
+from pricewar.data import pricing
 
 
 # A change is documented when the row that starts it states its date: a curated row (its
@@ -25,7 +20,7 @@ def documented_changes(changes: pd.DataFrame) -> pd.DataFrame:
 def catalog_summary(cat) -> dict:
     """Counts describing the catalog (plain types, JSON-ready)."""
     models, prices, scores = cat.models, cat.prices, cat.scores
-    changes = price_changes(prices)
+    changes = pricing.price_changes(prices)
     curated = prices[prices["source"] == "curated"]
     first_party = prices[prices["host"] == prices["model_id"].map(dict(zip(models["model_id"], models["creator"])))]
     return {
@@ -44,7 +39,7 @@ def catalog_summary(cat) -> dict:
         "price_changes": int(len(changes)),
         "documented_price_changes": int(len(documented_changes(changes))),
         "models_with_curated_launch_price": int(curated["model_id"].nunique()),
-        "curated_price_changes": int(len(price_changes(curated))),
+        "curated_price_changes": int(len(pricing.price_changes(curated))),
         "earliest_curated_price_date": _iso(curated["start_date"].min()),
         "earliest_price_date": _iso(prices["start_date"].min()),
         "latest_price_date": _iso(prices["start_date"].max()),
@@ -161,3 +156,12 @@ def retirements(cat) -> pd.DataFrame:
     rows = cat.manifest.get("retirements", [])
     return pd.DataFrame(rows, columns=["model_id", "host", "retired_date", "source_url", "note"]).sort_values(
         ["retired_date", "model_id"]).set_index("model_id")
+
+
+def sources_table(cat) -> pd.DataFrame:
+    """The data sources (the snapshot's ``sources.yaml``) with their versions: the snapshot's
+    package versions where they apply."""
+    packages = cat.manifest.get("packages", {})
+    return pd.DataFrame([{"source": s["id"], "gives": s.get("gives", ""), "licence": s.get("licence", ""),
+                          "version": packages.get(s["id"], s.get("version", "")), "url": s.get("url", "")}
+                         for s in cat.sources])

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pricewar import trends
+from pricewar.analysis import trends
+from pricewar.data import pricing
+from pricewar.errors import ValidationError
+from pricewar.defaults import ARTICLE_DATE, BLEND_RATIO, GPT4_THRESHOLD_MODEL, METRIC
 
 PER_1K = 1000.0  # USD per 1M tokens → USD per 1K tokens divides by this
 
@@ -18,13 +21,13 @@ def _per_1k(usd_per_mtok: float) -> str:
     return f"${usd_per_mtok / PER_1K:.2g}/1K (${usd_per_mtok:.3g}/1M)"
 
 
-def stable_2024_prices(cat, ratio: float = 3.0, models=("gpt-4", "gpt-4-turbo", "claude-3-opus", "gemini-1.5-pro"),
+def stable_2024_prices(cat, ratio: float = BLEND_RATIO, models=("gpt-4", "gpt-4-turbo", "claude-3-opus", "gemini-1.5-pro"),
                        level_usd_per_mtok: float = 30.0, tolerance: float = 1.5) -> dict:
     """'In 2024 GPT-4, Claude 3 and Gemini stayed at ~$0.03/1K.' Prices mid-2024 and cuts during 2024."""
     rows, near = [], 0
     for model in models:
         price = cat.price_at(model, "2024-06-01")
-        blended = trends.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
+        blended = pricing.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
         near += level_usd_per_mtok / tolerance <= blended <= level_usd_per_mtok * tolerance
         rows.append(f"{model} {_per_1k(blended)}")
     first_party = trends.first_party_prices(cat)
@@ -37,7 +40,7 @@ def stable_2024_prices(cat, ratio: float = 3.0, models=("gpt-4", "gpt-4-turbo", 
     return {"verdict": verdict, "evidence": evidence}
 
 
-def gemini_q1_2025_cut(cat, ratio: float = 3.0, claimed_pct: float = 70.0) -> dict:
+def gemini_q1_2025_cut(cat, ratio: float = BLEND_RATIO, claimed_pct: float = 70.0) -> dict:
     """'Q1 2025: Gemini cut its price 70%, from $0.03/1K to $0.01/1K.' Gemini's first-party cuts."""
     first_party = trends.first_party_prices(cat)
     cuts = trends.detect_price_cuts(first_party[first_party["host"] == "google"], 20, ratio)
@@ -52,7 +55,7 @@ def gemini_q1_2025_cut(cat, ratio: float = 3.0, claimed_pct: float = 70.0) -> di
     return {"verdict": verdict, "evidence": evidence}
 
 
-def gpt4_level_price_today(cat, metric: str = "gpqa_diamond", ratio: float = 3.0, threshold="gpt-4-0314",
+def gpt4_level_price_today(cat, metric: str = METRIC, ratio: float = BLEND_RATIO, threshold=GPT4_THRESHOLD_MODEL,
                            claimed_usd_per_mtok: float = 10.0, tolerance: float = 2.0) -> dict:
     """'GPT-4-level intelligence costs about $0.01/1K.' The cheapest GPT-4-level model today."""
     series = trends.cheapest_at_or_above(cat, metric, threshold, ratio=ratio)
@@ -65,13 +68,13 @@ def gpt4_level_price_today(cat, metric: str = "gpqa_diamond", ratio: float = 3.0
     return {"verdict": verdict, "evidence": evidence}
 
 
-def red_line(cat, ratio: float = 3.0, line_usd_per_mtok: float = 10.0) -> dict:
+def red_line(cat, ratio: float = BLEND_RATIO, line_usd_per_mtok: float = 10.0) -> dict:
     """'Below $0.01/1K, open-source models will be eliminated.' A forecast; the evidence is today's prices."""
     day = pd.Timestamp(cat.snapshot_date)
-    prices = cat.prices[(cat.prices["start_date"] <= day) & (cat.prices["end_date"].isna() | (cat.prices["end_date"] > day))]
+    prices = pricing.in_force(cat.prices, day)
     open_ids = set(cat.models.loc[cat.models["open_weights"].fillna(False).astype(bool), "model_id"])
     open_prices = prices[prices["model_id"].isin(open_ids)]
-    blended = trends.blended_price(open_prices["input_usd_per_mtok"], open_prices["output_usd_per_mtok"], ratio)
+    blended = pricing.blended_price(open_prices["input_usd_per_mtok"], open_prices["output_usd_per_mtok"], ratio)
     below = open_prices.loc[blended < line_usd_per_mtok, "model_id"].nunique()
     evidence = (f"a forecast about market exits, which prices alone cannot test; on {day.date()}, "
                 f"{below} of {open_prices['model_id'].nunique()} priced open-weights models are offered "
@@ -92,12 +95,11 @@ TIER_REPRESENTATIVES = [
     ("entry (free)", "Qwen3.5-9B", "qwen3.5-9b", 0.0),
     ("entry (free)", "DeepSeek-V2", "deepseek-v2", 0.0),
 ]
-ARTICLE_DATE = "2026-04-01"
 
 
-def tier_representatives(cat, ratio: float = 3.0, as_of: str = ARTICLE_DATE, tolerance: float = 1.5) -> pd.DataFrame:
+def tier_representatives(cat, ratio: float = BLEND_RATIO, as_of: str = ARTICLE_DATE, tolerance: float = 1.5) -> pd.DataFrame:
     """Each model the article names as a tier representative: does it exist, and what did it cost?"""
-    from pricewar.catalog import NoPriceError, UnknownModelError
+    from pricewar.errors import NoPriceError, UnknownModelError
 
     rows = []
     for tier, name, model, claimed in TIER_REPRESENTATIVES:
@@ -121,7 +123,7 @@ def tier_representatives(cat, ratio: float = 3.0, as_of: str = ARTICLE_DATE, tol
                         else f"no list price on {as_of}: {note}")
             rows.append({**row, "model_id": model_id, "verdict": verdict, "evidence": evidence})
             continue
-        blended = trends.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
+        blended = pricing.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
         where = f"{price['host']} on {as_of}: {_per_1k(blended)} blended"
         if claimed == 0:
             verdict = "partly" if open_weights else "refuted"
@@ -136,9 +138,9 @@ def tier_representatives(cat, ratio: float = 3.0, as_of: str = ARTICLE_DATE, tol
     return pd.DataFrame(rows)
 
 
-def gap_closing(cat, metric: str = "gpqa_diamond", ratio: float = 3.0) -> dict:
+def gap_closing(cat, metric: str = METRIC, ratio: float = BLEND_RATIO) -> dict:
     """'The intelligence gap between open and closed models is closing.' Gap in points and lag in months."""
-    from pricewar import openness
+    from pricewar.analysis import openness
 
     fo = openness.capability_frontier(cat, metric, True)
     fc = openness.capability_frontier(cat, metric, False)
@@ -158,7 +160,7 @@ def gap_closing(cat, metric: str = "gpqa_diamond", ratio: float = 3.0) -> dict:
     return {"verdict": verdict, "evidence": evidence}
 
 
-def open_models_free(cat, ratio: float = 3.0) -> dict:
+def open_models_free(cat, ratio: float = BLEND_RATIO) -> dict:
     """'Open-source models are free or nearly free.' What hosts charge for open-weights models today."""
     table = cat.prices_on(ratio=ratio)
     open_table = table[table["open_weights"].fillna(False).astype(bool)]
@@ -172,9 +174,9 @@ def open_models_free(cat, ratio: float = 3.0) -> dict:
 
 
 def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, float] = (100.0, 130.0),
-                        ratio: float = 3.0) -> dict:
+                        ratio: float = BLEND_RATIO) -> dict:
     """'Qwen3.5-9B matches 120B models on most benchmarks.'"""
-    from pricewar import openness
+    from pricewar.analysis import openness
 
     model_id = cat.resolve(small)
     own = cat.scores[cat.scores["model_id"] == model_id]
@@ -196,7 +198,7 @@ def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, fl
     return {"verdict": verdict, "evidence": "; ".join(rows) or "no shared metric"}
 
 
-def llama4_context(cat, claimed_tokens: int = 10_000_000, ratio: float = 3.0) -> dict:
+def llama4_context(cat, claimed_tokens: int = 10_000_000, ratio: float = BLEND_RATIO) -> dict:
     """'Llama 4 (free, 10M context).' The context windows the catalog lists for Llama 4."""
     models = cat.models[cat.models["model_id"].str.match(r"^llama-4-(scout|maverick)$")]
     listed = ", ".join(f"{r.model_id} {int(r.context_window):,}" for r in models.itertuples() if pd.notna(r.context_window))
@@ -208,7 +210,7 @@ def llama4_context(cat, claimed_tokens: int = 10_000_000, ratio: float = 3.0) ->
                         f"offers a 10M-token window (the model card is not a source of this catalog)"}
 
 
-def tier_representative(cat, name: str, model: str, claimed_usd_per_mtok: float, ratio: float = 3.0,
+def tier_representative(cat, name: str, model: str, claimed_usd_per_mtok: float, ratio: float = BLEND_RATIO,
                         as_of: str = ARTICLE_DATE, tolerance: float = 1.5) -> dict:
     """One model the article names as a tier representative (see ``tier_representatives``)."""
     table = tier_representatives(cat, ratio=ratio, as_of=as_of, tolerance=tolerance)
@@ -218,23 +220,23 @@ def tier_representative(cat, name: str, model: str, claimed_usd_per_mtok: float,
     return {"verdict": row["verdict"].iloc[0], "evidence": row["evidence"].iloc[0]}
 
 
-def r1_discount(cat, ratio: float = 3.0, claimed_pct: float = 95.0, tolerance_points: float = 5.0,
+def r1_discount(cat, ratio: float = BLEND_RATIO, claimed_pct: float = 95.0, tolerance_points: float = 5.0,
                 rival: str = "o1", model: str = "deepseek-reasoner") -> dict:
     """'DeepSeek R1 is 95% cheaper than the competition.' R1 against o1 on R1's launch day."""
     first = cat.prices[(cat.prices["model_id"] == cat.resolve(model))]["start_date"].min()
     ours, theirs = cat.price_at(model, first), cat.price_at(rival, first)
-    r1 = trends.blended_price(ours["input_usd_per_mtok"], ours["output_usd_per_mtok"], ratio)
-    o1 = trends.blended_price(theirs["input_usd_per_mtok"], theirs["output_usd_per_mtok"], ratio)
+    r1 = pricing.blended_price(ours["input_usd_per_mtok"], ours["output_usd_per_mtok"], ratio)
+    o1 = pricing.blended_price(theirs["input_usd_per_mtok"], theirs["output_usd_per_mtok"], ratio)
     cheaper = 100 * (1 - r1 / o1)
     verdict = "supported" if abs(cheaper - claimed_pct) <= tolerance_points else "refuted"
     return {"verdict": verdict, "evidence": f"on {first.date()}: {model} {_per_1k(r1)} against {rival} {_per_1k(o1)} "
                                             f"blended — {cheaper:.1f}% cheaper"}
 
 
-def hybrid_strategy(cat, ratio: float = 3.0, floor_model: str = "gpt-4o-2024-05-13", metric: str = "gpqa_diamond",
+def hybrid_strategy(cat, ratio: float = BLEND_RATIO, floor_model: str = "gpt-4o-2024-05-13", metric: str = METRIC,
                     requests_per_month: float = 1_000_000, input_tokens: float = 1500, output_tokens: float = 400) -> dict:
     """'Hybrid strategy: high-end + mid-range + open source.' The default mix against all-premium."""
-    from pricewar import strategy
+    from pricewar.analysis import strategy
 
     work = strategy.Workload(requests_per_month, input_tokens, output_tokens)
     floor = trends.threshold_score(cat, metric, floor_model)
@@ -253,57 +255,59 @@ def hybrid_strategy(cat, ratio: float = 3.0, floor_model: str = "gpt-4o-2024-05-
                         f"{cheapest['monthly_cost_usd']:,.0f} for {cheapest['model_id']} alone"}
 
 
-def gemini_paid(cat, ratio: float = 3.0, model: str = "gemini-3.1-pro-preview", claimed_usd_per_mtok: float = 10.0,
+def gemini_paid(cat, ratio: float = BLEND_RATIO, model: str = "gemini-3.1-pro-preview", claimed_usd_per_mtok: float = 10.0,
                 tolerance: float = 1.5) -> dict:
     """'Gemini $0.01/1K tokens, startups still need to pay.'"""
     price = cat.price_at(model, ARTICLE_DATE)
-    blended = trends.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
+    blended = pricing.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
     close = claimed_usd_per_mtok / tolerance <= blended <= claimed_usd_per_mtok * tolerance
     return {"verdict": "supported" if close else "partly",
             "evidence": f"{model} on {ARTICLE_DATE}: {_per_1k(blended)} blended — paid, "
                         f"{'near' if close else 'not near'} the article's $0.01/1K"}
 
 
-def not_checkable(cat, reason: str, ratio: float = 3.0) -> dict:
+def not_checkable(cat, reason: str, ratio: float = BLEND_RATIO) -> dict:
     """A claim the catalog cannot test; the register states why."""
     return {"verdict": "not checkable", "evidence": reason}
 
 
-def load_register(path=None) -> list[dict]:
-    """The claims register (``data/claims.yaml``), checked: each entry names a check in this module."""
-    import yaml
+def load_register(cat) -> list[dict]:
+    """The claims register (the snapshot's ``claims.yaml``), checked: each entry names a check in ``CHECKS``.
 
-    from pricewar.paths import data_dir
+    Raises ``ValidationError`` naming the line of every unknown check.
+    """
+    from pricewar.data import schema, snapshot
+    from pricewar.data.paths import relative
 
-    path = path or data_dir() / "claims.yaml"
-    entries = yaml.safe_load(open(path))
-    required = {"id", "quote", "section", "topic", "check"}
-    seen = set()
-    for i, entry in enumerate(entries, start=1):
-        missing = required - set(entry)
-        if missing:
-            raise ValueError(f"{path}: claim {i}: missing {', '.join(sorted(missing))}")
-        if entry["id"] in seen:
-            raise ValueError(f"{path}: claim {i}: duplicate id {entry['id']!r}")
-        seen.add(entry["id"])
-        if not callable(globals().get(entry["check"])):
-            raise ValueError(f"{path}: claim {entry['id']}: unknown check {entry['check']!r}")
+    entries = cat.claims
+    unknown = [i for i, entry in enumerate(entries) if entry["check"] not in CHECKS]
+    if unknown:
+        path = cat.folder / snapshot.INPUT_FILES["claims"]
+        _, lines = schema.entry_lines(path)
+        raise ValidationError([schema.Problem(relative(path), lines[i]["check"], "check", entries[i]["check"],
+                                              f"unknown check; known: {', '.join(sorted(CHECKS))}") for i in unknown])
     return entries
 
 
-def evaluate_register(cat, topic: str | None = None, ratio: float = 3.0, register: list[dict] | None = None) -> pd.DataFrame:
+def evaluate_register(cat, topic: str | None = None, ratio: float = BLEND_RATIO, register: list[dict] | None = None) -> pd.DataFrame:
     """Every claim (of one topic notebook, or all) with its computed verdict and evidence.
 
     A check that fails to run gives verdict ``error`` with the exception, never a made-up verdict.
     """
     rows = []
-    for entry in register or load_register():
+    for entry in register or load_register(cat):
         if topic is not None and entry["topic"] != topic:
             continue
         try:
-            result = globals()[entry["check"]](cat, ratio=ratio, **(entry.get("args") or {}))
+            result = CHECKS[entry["check"]](cat, ratio=ratio, **(entry.get("args") or {}))
         except Exception as exc:
             result = {"verdict": "error", "evidence": f"{type(exc).__name__}: {exc}"}
         rows.append({"id": entry["id"], "section": entry["section"], "topic": entry["topic"],
                      "claim": entry["quote"], **result})
     return pd.DataFrame(rows, columns=["id", "section", "topic", "claim", "verdict", "evidence"])
+
+
+# The checks a claim of the register may name (``check:`` in claims.yaml), by name.
+CHECKS = {check.__name__: check for check in (
+    stable_2024_prices, gemini_q1_2025_cut, gpt4_level_price_today, red_line, tier_representative, gap_closing,
+    open_models_free, small_matches_large, llama4_context, r1_discount, hybrid_strategy, gemini_paid, not_checkable)}

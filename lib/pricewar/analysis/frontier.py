@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from pricewar.defaults import BLEND_RATIO
 
 
 def pareto_frontier(df: pd.DataFrame, x: str = "blended_usd_per_mtok", y: str = "score") -> pd.DataFrame:
@@ -18,9 +19,9 @@ def pareto_frontier(df: pd.DataFrame, x: str = "blended_usd_per_mtok", y: str = 
     return data.loc[keep]
 
 
-def scored_prices(cat, metric: str, as_of=None, ratio: float = 3.0) -> pd.DataFrame:
+def scored_prices(cat, metric: str, as_of=None, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """Every model priced on ``as_of`` with its score on ``metric`` in force that day (no score → NaN)."""
-    from pricewar import trends
+    from pricewar.analysis import trends
 
     day = pd.Timestamp(as_of or cat.snapshot_date)
     table = cat.prices_on(day, ratio=ratio)

@@ -12,7 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from pricewar import frontier, trends
+from pricewar.analysis import frontier, trends
+from pricewar.defaults import BLEND_RATIO, SCORE_TOLERANCE
 
 DAYS_PER_MONTH = 30.44
 
@@ -71,7 +72,7 @@ def capability_frontier(cat, metric: str, open_weights: bool) -> pd.DataFrame:
 
 
 def _first_reached(front: pd.DataFrame, level: float):
-    hit = front[front["score"] >= level - 1e-9]
+    hit = front[front["score"] >= level - SCORE_TOLERANCE]
     return hit["date"].min() if len(hit) else pd.NaT
 
 
@@ -122,7 +123,7 @@ def vertical_gap(frontier_open: pd.DataFrame, frontier_closed: pd.DataFrame, dat
     return out
 
 
-def closed_premium(cat, metric: str, threshold, dates, ratio: float = 3.0) -> pd.DataFrame:
+def closed_premium(cat, metric: str, threshold, dates, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """Cheapest closed vs cheapest open model at or above ``threshold`` on each date, and their ratio."""
     rows = []
     for label, open_weights in (("closed", False), ("open", True)):
@@ -135,7 +136,7 @@ def closed_premium(cat, metric: str, threshold, dates, ratio: float = 3.0) -> pd
     return table
 
 
-def frontier_share(cat, metric: str, dates, ratio: float = 3.0) -> pd.DataFrame:
+def frontier_share(cat, metric: str, dates, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """Share of the price–capability Pareto frontier held by open-weights models on each date."""
     rows = []
     for day in pd.to_datetime(list(dates)):

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pricewar.ids import canonical_host
-from pricewar.sources import SourceData, chain_intervals, installed_version, price_row
+from pricewar.data.ids import canonical_host
+from pricewar.data.sources import SourceData, chain_intervals, installed_version, price_row
 
 PACKAGE = "genai-prices"
 

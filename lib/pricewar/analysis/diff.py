@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pricewar import frontier, tiers
+from pricewar.analysis import frontier, tiers
+from pricewar.data import pricing
+from pricewar.defaults import BLEND_RATIO, METRIC
 
 
 def _current(cat) -> pd.DataFrame:
     """Every (model, host) price in force on the snapshot date."""
-    day = pd.Timestamp(cat.snapshot_date)
-    live = cat.prices[(cat.prices["start_date"] <= day) & (cat.prices["end_date"].isna() | (cat.prices["end_date"] > day))]
+    live = pricing.in_force(cat.prices, pd.Timestamp(cat.snapshot_date))
     return live.set_index(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok"]]
 
 
-def diff_snapshots(old, new, metric: str = "gpqa_diamond", ratio: float = 3.0) -> dict:
+def diff_snapshots(old, new, metric: str = METRIC, ratio: float = BLEND_RATIO) -> dict:
     """New and removed models, every changed price (old → new, %), tier moves and new frontier models.
 
     Prices compare what was in force on each snapshot's own date; tiers use the article's fixed
@@ -25,9 +26,9 @@ def diff_snapshots(old, new, metric: str = "gpqa_diamond", ratio: float = 3.0) -
     both = before.join(after, suffixes=("_old", "_new"), how="inner")
     changed = both[(both["input_usd_per_mtok_old"] != both["input_usd_per_mtok_new"])
                    | (both["output_usd_per_mtok_old"] != both["output_usd_per_mtok_new"])].reset_index()
-    blend = lambda i, o: (ratio * i + o) / (ratio + 1)  # noqa: E731
-    changed["pct_change"] = 100 * (blend(changed["input_usd_per_mtok_new"], changed["output_usd_per_mtok_new"])
-                                   / blend(changed["input_usd_per_mtok_old"], changed["output_usd_per_mtok_old"]) - 1)
+    new_price = pricing.blended_price(changed["input_usd_per_mtok_new"], changed["output_usd_per_mtok_new"], ratio)
+    old_price = pricing.blended_price(changed["input_usd_per_mtok_old"], changed["output_usd_per_mtok_old"], ratio)
+    changed["pct_change"] = 100 * (new_price / old_price - 1)
     old_tiers, _ = tiers.assign_tiers(old.prices_on(ratio=ratio))
     new_tiers, _ = tiers.assign_tiers(new.prices_on(ratio=ratio))
     moved = old_tiers.set_index("model_id")[["tier"]].join(new_tiers.set_index("model_id")[["tier"]],
@@ -47,7 +48,7 @@ def diff_snapshots(old, new, metric: str = "gpqa_diamond", ratio: float = 3.0) -
 
 def previous_snapshot(snapshot_id: str, root=None) -> str | None:
     """The snapshot before ``snapshot_id``, or None when it is the first."""
-    from pricewar import snapshot
+    from pricewar.data import snapshot
 
     ids = snapshot.list_snapshots(root)
     earlier = [s for s in ids if s < snapshot_id]

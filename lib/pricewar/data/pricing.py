@@ -1,0 +1,140 @@
+"""The rules of a price: the interval in force on a day, the blended price, what counts as a
+price change, and the three ways the reports buy a model — each written once, here.
+
+Prices are USD per 1M tokens. A price interval is ``[start_date, end_date)``; ``end_date`` is
+NaT while the price is current.
+
+The three buying policies, side by side:
+
+1. ``creator_else_median`` — the price the catalog quotes (``Catalog.price_at``,
+   ``Catalog.prices_on``, so the tier map, frontier and workload costs): the creator's own API
+   where it prices the model that day, else the median across the hosts that do.
+2. ``reference_timeline`` — what a usage log is billed at (``pricewar.analysis.usage``): one
+   timeline per model, the creator's own API where it sells the model at all, else the host
+   that priced it for the longest time.
+3. ``as_bought`` — what a buyer of a capability pays (``pricewar.analysis.trends``): a closed
+   model at its creator's price where the creator sells it (its resellers resell that API; a
+   lower reseller price is a discount or a currency artefact), an open-weights model at any
+   host (the cheapest way to buy that capability).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pricewar.defaults import BLEND_RATIO
+
+__all__ = ["in_force_mask", "in_force", "blended_price", "price_changes", "creator_else_median",
+           "reference_timeline", "as_bought"]
+
+
+def in_force_mask(prices: pd.DataFrame, day) -> pd.Series:
+    """True for each interval of ``prices`` in force on ``day``: ``start_date <= day < end_date``.
+
+    ``day`` is one date, or a column of ``prices`` (a Series aligned with it: each row's own day).
+    """
+    return (prices["start_date"] <= day) & (prices["end_date"].isna() | (prices["end_date"] > day))
+
+
+def in_force(prices: pd.DataFrame, day) -> pd.DataFrame:
+    """The intervals of ``prices`` in force on ``day`` (see ``in_force_mask``)."""
+    return prices[in_force_mask(prices, day)]
+
+
+def blended_price(input_usd_per_mtok, output_usd_per_mtok, ratio: float = BLEND_RATIO):
+    """Blended USD per 1M tokens: (ratio·input + output)/(ratio + 1). Works on scalars and Series.
+
+    ``ratio`` is input tokens per output token.
+    """
+    if ratio < 0:
+        raise ValueError(f"ratio must be >= 0, got {ratio}")
+    return (ratio * input_usd_per_mtok + output_usd_per_mtok) / (ratio + 1)
+
+
+def price_changes(prices: pd.DataFrame, ratio: float = BLEND_RATIO) -> pd.DataFrame:
+    """Every change of an existing model's price at a host, largest cut first.
+
+    A change is a new interval, starting the day the previous interval of the same
+    (model_id, host) ended, whose input or output price differs from it (after a gap in the
+    data nothing says when, or whether, the price changed). ``pct_change`` is the change of
+    the blended price in percent (negative = cut; ``kind`` says cut or increase);
+    ``source_changed`` marks changes between two sources, which may be the sources
+    disagreeing rather than the provider repricing.
+    """
+    ordered = prices.sort_values(["model_id", "host", "start_date"])
+    previous = ordered.groupby(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok", "end_date",
+                                                      "source"]].shift()
+    contiguous = previous["end_date"].notna() & (previous["end_date"] == ordered["start_date"])
+    changed = contiguous & (
+        (ordered["input_usd_per_mtok"] != previous["input_usd_per_mtok"])
+        | (ordered["output_usd_per_mtok"] != previous["output_usd_per_mtok"]))
+    rows = ordered[changed]
+    old = previous[changed]
+    out = pd.DataFrame({
+        "date": rows["start_date"], "model_id": rows["model_id"], "host": rows["host"],
+        "old_input_usd_per_mtok": old["input_usd_per_mtok"], "old_output_usd_per_mtok": old["output_usd_per_mtok"],
+        "new_input_usd_per_mtok": rows["input_usd_per_mtok"], "new_output_usd_per_mtok": rows["output_usd_per_mtok"],
+    })
+    out["old_blended_usd_per_mtok"] = blended_price(out["old_input_usd_per_mtok"], out["old_output_usd_per_mtok"], ratio)
+    out["new_blended_usd_per_mtok"] = blended_price(out["new_input_usd_per_mtok"], out["new_output_usd_per_mtok"], ratio)
+    out["pct_change"] = 100 * (out["new_blended_usd_per_mtok"] / out["old_blended_usd_per_mtok"] - 1)
+    out["kind"] = np.where(out["pct_change"] < 0, "cut", "increase")
+    out["source"], out["source_url"], out["note"] = rows["source"], rows["source_url"], rows["note"]
+    out["source_changed"] = rows["source"] != previous.loc[changed, "source"]
+    return out.sort_values(["pct_change", "date", "model_id"], ignore_index=True)
+
+
+def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: float = BLEND_RATIO) -> pd.DataFrame:
+    """Policy 1: every model's price on ``day``, one row per model (models without one are left out).
+
+    The creator's own API where it prices the model that day, else the median across the
+    hosts that do (``host`` is then "median of N", ``source`` "median of hosts"). Adds
+    ``blended_usd_per_mtok`` at ``ratio``, ``creator`` and the models' name, open_weights,
+    reasoning and release_date. Sorted by model_id.
+    """
+    live = in_force(prices, day)
+    creator = models.set_index("model_id")["creator"]
+    live = live.assign(creator=live["model_id"].map(creator))
+    own = live[live["host"] == live["creator"]].drop_duplicates("model_id")
+    rest = live[~live["model_id"].isin(own["model_id"])]
+    median = rest.groupby("model_id").agg(
+        input_usd_per_mtok=("input_usd_per_mtok", "median"), output_usd_per_mtok=("output_usd_per_mtok", "median"),
+        cached_input_usd_per_mtok=("cached_input_usd_per_mtok", "median"), hosts=("host", "nunique"),
+        creator=("creator", "first")).reset_index()
+    median["host"] = "median of " + median["hosts"].astype(str)
+    median["source"], median["source_url"] = "median of hosts", ""
+    columns = ["model_id", "creator", "host", "input_usd_per_mtok", "output_usd_per_mtok",
+               "cached_input_usd_per_mtok", "source", "source_url"]
+    table = pd.concat([own[columns], median[columns]], ignore_index=True)
+    table["blended_usd_per_mtok"] = blended_price(table["input_usd_per_mtok"], table["output_usd_per_mtok"], ratio)
+    flags = models.set_index("model_id")[["name", "open_weights", "reasoning", "release_date"]]
+    table = table.join(flags, on="model_id")
+    return table.sort_values("model_id", ignore_index=True)
+
+
+def reference_timeline(prices: pd.DataFrame, models: pd.DataFrame, snapshot_date) -> pd.DataFrame:
+    """Policy 2: one price timeline per model — the creator's own API where it has one, else the
+    host that priced the model for the longest time up to ``snapshot_date`` (named in ``host``)."""
+    creator = prices["model_id"].map(models.set_index("model_id")["creator"])
+    own = prices[prices["host"] == creator]
+    rest = prices[~prices["model_id"].isin(own["model_id"])].copy()
+    end = rest["end_date"].fillna(pd.Timestamp(snapshot_date))
+    rest["days"] = (end - rest["start_date"]).dt.days
+    coverage = rest.groupby(["model_id", "host"])["days"].sum().reset_index()
+    best = coverage.sort_values(["model_id", "days", "host"], ascending=[True, False, True]).drop_duplicates("model_id")
+    rest = rest.merge(best[["model_id", "host"]], on=["model_id", "host"])
+    columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
+               "cached_input_usd_per_mtok"]
+    return pd.concat([own[columns], rest[columns]], ignore_index=True)
+
+
+def as_bought(prices: pd.DataFrame, models: pd.DataFrame, open_at_any_host: bool = True) -> pd.DataFrame:
+    """Policy 3: drop a model's other hosts when its creator sells it; an open-weights model keeps
+    every host if ``open_at_any_host``."""
+    info = models.set_index("model_id")
+    at_creator = prices["host"] == prices["model_id"].map(info["creator"])
+    keep = at_creator | ~prices["model_id"].isin(prices.loc[at_creator, "model_id"])
+    if open_at_any_host and "open_weights" in info:
+        keep |= prices["model_id"].map(info["open_weights"]).fillna(False).astype(bool)
+    return prices[keep]

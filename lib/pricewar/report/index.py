@@ -1,0 +1,41 @@
+"""The run's index page (``templates/run-index.html.j2``), and the links between a run's pages.
+
+One tile per report, the executive summary first: status, duration, its headline numbers.
+Jinja escapes every value.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from pricewar.report.html import TEMPLATE_DIR
+from pricewar.report.record import format_value
+
+__all__ = ["index_html", "topic_reports"]
+
+
+@functools.cache
+def _template():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["headline"] = format_value
+    return env.get_template("run-index.html.j2")
+
+
+def index_html(run: dict) -> str:
+    """The run's index page: one tile per report, the executive summary first."""
+    reports = sorted(run["reports"], key=lambda r: (not r["name"].startswith("00"), r["order"]))
+    failed = sum(r["status"] != "ok" for r in run["reports"])
+    summary = "all reports succeeded" if not failed else f"{failed} of {len(run['reports'])} reports failed"
+    return _template().render(run=run, reports=reports, summary=summary)
+
+
+def topic_reports(manifest_entries: list[dict]) -> dict[str, str]:
+    """Topic number ("01") → the HTML page of the first report that runs that notebook."""
+    pages = {}
+    for entry in manifest_entries:
+        topic = entry["notebook"].rsplit("/", 1)[-1][:2]
+        pages.setdefault(topic, f"{entry['name']}.html")
+    return pages

@@ -1,4 +1,4 @@
-"""Conventions every notebook under notebooks/ keeps (DESIGN.md): checked, not hoped for."""
+"""Conventions every notebook under notebooks/ keeps (the README's Reports section): checked, not hoped for."""
 
 from __future__ import annotations
 

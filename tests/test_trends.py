@@ -7,15 +7,6 @@ import pandas as pd
 import pytest
 
 from pricewar.analysis import trends
-from pricewar.data import pricing
-
-
-def test_blended_price_weights_input_three_to_one():
-    assert pricing.blended_price(30.0, 60.0) == 37.5
-    assert pricing.blended_price(30.0, 60.0, ratio=1.0) == 45.0
-    assert pricing.blended_price(pd.Series([2.0]), pd.Series([8.0]), ratio=0.0).tolist() == [8.0]
-    with pytest.raises(ValueError):
-        pricing.blended_price(1.0, 1.0, ratio=-1)
 
 
 def halving_every_six_months(noise: float = 0.0, n: int = 13, seed: int = 0) -> pd.DataFrame:

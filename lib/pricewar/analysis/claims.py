@@ -14,6 +14,11 @@ from pricewar.data import pricing
 from pricewar.errors import ValidationError
 from pricewar.defaults import ARTICLE_DATE, BLEND_RATIO, GPT4_THRESHOLD_MODEL, METRIC
 
+__all__ = ["stable_2024_prices", "gemini_q1_2025_cut", "gpt4_level_price_today", "red_line",
+           "tier_representatives", "gap_closing", "open_models_free", "small_matches_large", "llama4_context",
+           "tier_representative", "r1_discount", "hybrid_strategy", "gemini_paid", "not_checkable",
+           "load_register", "evaluate_register", "CHECKS", "TIER_REPRESENTATIVES"]
+
 PER_1K = 1000.0  # USD per 1M tokens → USD per 1K tokens divides by this
 
 

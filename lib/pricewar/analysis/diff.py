@@ -8,6 +8,8 @@ from pricewar.analysis import frontier, tiers
 from pricewar.data import pricing
 from pricewar.defaults import BLEND_RATIO, METRIC
 
+__all__ = ["diff_snapshots", "previous_snapshot", "as_json"]
+
 
 def _current(cat) -> pd.DataFrame:
     """Every (model, host) price in force on the snapshot date."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from pricewar.defaults import BLEND_RATIO
 
+__all__ = ["pareto_frontier", "scored_prices"]
+
 
 def pareto_frontier(df: pd.DataFrame, x: str = "blended_usd_per_mtok", y: str = "score") -> pd.DataFrame:
     """Rows of ``df`` that no other row dominates (lower or equal ``x`` and higher or equal ``y``,

@@ -15,6 +15,10 @@ import pandas as pd
 from pricewar.analysis import frontier, trends
 from pricewar.defaults import BLEND_RATIO, SCORE_TOLERANCE
 
+__all__ = ["availability", "openness_periods", "capability_frontier", "capability_lag", "vertical_gap",
+           "closed_premium", "frontier_share", "size_from_name", "size_classes", "small_vs_large",
+           "DAYS_PER_MONTH"]
+
 DAYS_PER_MONTH = 30.44
 
 

@@ -16,6 +16,10 @@ from pricewar.analysis import frontier
 from pricewar.data.paths import relative
 from pricewar.defaults import BLEND_RATIO, METRIC, SCORE_TOLERANCE
 
+__all__ = ["Workload", "workload_cost", "hybrid_mix", "mix_options", "best_mix", "self_host_cost",
+           "break_even_volume", "decision_matrix", "self_hosting_reference", "self_host_sensitivity",
+           "default_routes", "break_even_phrase", "HOURS_PER_MONTH"]
+
 HOURS_PER_MONTH = 730.0
 
 

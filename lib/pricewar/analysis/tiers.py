@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from pricewar.defaults import BLEND_RATIO
 
+__all__ = ["natural_breaks", "assign_tiers", "tier_summary", "tier_history", "TIERS", "ARTICLE_THRESHOLDS"]
+
 TIERS = ["premium", "mid", "entry"]
 ARTICLE_THRESHOLDS = [30.0, 10.0]  # USD per 1M blended: $0.03 and $0.01 per 1K tokens
 

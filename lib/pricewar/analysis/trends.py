@@ -15,6 +15,11 @@ import pandas as pd
 from pricewar.data import pricing
 from pricewar.defaults import BEGINNING_OF_TIME, BLEND_RATIO, SCORE_TOLERANCE
 
+__all__ = ["first_party_prices", "detect_price_cuts", "score_periods", "latest_scores", "threshold_score",
+           "cheapest_at_or_above", "price_changes_only", "fit_decline_rate", "decompose_fall",
+           "flagship_prices", "month_starts", "published_anchors", "compare_with_anchors", "FLAGSHIP_CREATORS",
+           "cheapest_by_threshold", "fit_by_threshold", "flagship_change", "rate_phrase", "DAYS_PER_YEAR"]
+
 DAYS_PER_YEAR = 365.25
 
 

@@ -20,6 +20,8 @@ from pricewar.data import pricing
 from pricewar.data.paths import relative
 from pricewar.errors import UnknownModelError, UsageError
 
+__all__ = ["PricedUsage", "load_daily", "price_usage", "synth_log", "write_log", "REQUIRED", "SYNTH_PERIODS"]
+
 REQUIRED = ["timestamp", "model", "input_tokens", "output_tokens"]
 TOKENS = ["input_tokens", "output_tokens", "cached_input_tokens"]
 
@@ -65,12 +67,51 @@ def _scan(path: Path) -> str:
     raise UsageError(f"{relative(path)}: unsupported usage log format {suffix!r} (use .csv or .parquet)")
 
 
+# (column, value shown, bad-row condition, reason, aggregate that is true when some row is bad);
+# the aggregates are answered from Parquet statistics where they can be, so a good log costs one scan
+_ROW_CHECKS = [
+    ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp", "count(*) > count(ts)"),
+    ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name",
+     "count(*) > count(model) OR bool_or(trim(model) = '')"),
+    ("input_tokens", "input_text", "input_tokens IS NULL", "not a whole number", "count(*) > count(input_tokens)"),
+    ("input_tokens", "input_text", "input_tokens < 0", "negative token count", "min(input_tokens) < 0"),
+    ("output_tokens", "output_text", "output_tokens IS NULL", "not a whole number",
+     "count(*) > count(output_tokens)"),
+    ("output_tokens", "output_text", "output_tokens < 0", "negative token count", "min(output_tokens) < 0"),
+    ("cached_input_tokens", "cached_text", "cached_input_tokens IS NULL", "not a whole number",
+     "count(*) > count(cached_input_tokens)"),
+    ("cached_input_tokens", "cached_text", "cached_input_tokens < 0 OR cached_input_tokens > input_tokens",
+     "negative, or more than the row's input tokens",
+     "min(cached_input_tokens) < 0 OR bool_or(cached_input_tokens > input_tokens)"),
+]
+
+
 def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, int]:
     """Validate the log and sum it per day, model and project. Raises UsageError listing bad rows."""
     path = Path(path)
     if not path.exists():
         raise UsageError(f"{path}: usage log not found")
     name = relative(path)
+    typed_columns, has_cached = _typed_view(con, path, name)
+    checks = [c for c in _ROW_CHECKS if has_cached or c[0] != "cached_input_tokens"]
+    rows, *failing = con.execute("SELECT count(*), " + ", ".join(f"coalesce({c[4]}, false)" for c in checks)
+                                 + " FROM typed").fetchone()
+    failing = [check for check, bad in zip(checks, failing) if bad]
+    if failing:
+        header = 1 if path.suffix.lower() != ".parquet" else 0  # CSV rows are file lines; Parquet rows count from 1
+        raise UsageError(_bad_rows(con, name, failing, typed_columns, header, max_problems))
+    daily = con.execute("""
+        SELECT CAST(ts AS DATE) AS day, model, project, count(*) AS requests,
+               CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
+               CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens
+        FROM typed GROUP BY ALL ORDER BY ALL""").df()
+    daily["day"] = pd.to_datetime(daily["day"])
+    return daily, rows
+
+
+def _typed_view(con, path: Path, name: str) -> tuple[str, bool]:
+    """Views ``raw`` (the log as read) and ``typed`` (text and typed columns of every check);
+    returns the typed columns' SQL and whether the log has cached input tokens."""
     # CSV is read as text into a table: a view lets DuckDB push TRY_CASTs into the CSV reader,
     # which then fails on the first bad value instead of letting us report every bad row
     kind = "VIEW" if path.suffix.lower() == ".parquet" else "TABLE"
@@ -81,7 +122,6 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
         raise UsageError("\n".join(f"{name}:1: {c}: '' — missing column" for c in missing))
     cached = "cached_input_tokens" if "cached_input_tokens" in columns else "0"
     project = "CAST(project AS VARCHAR)" if "project" in columns else "'(none)'"
-    header = 1 if path.suffix.lower() != ".parquet" else 0  # CSV rows are file lines; Parquet rows count from 1
     typed_columns = f"""
                CAST(timestamp AS VARCHAR) AS timestamp_text,
                TRY_CAST(timestamp AS TIMESTAMP) AS ts, CAST(model AS VARCHAR) AS model, {project} AS project,
@@ -89,50 +129,25 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
                CAST(output_tokens AS VARCHAR) AS output_text, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
                CAST({cached} AS VARCHAR) AS cached_text, TRY_CAST({cached} AS BIGINT) AS cached_input_tokens"""
     con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS SELECT {typed_columns} FROM raw")
-    # (column, value shown, bad-row condition, reason, aggregate that is true when some row is bad);
-    # the aggregates are answered from Parquet statistics where they can be, so a good log costs one scan
-    checks = [
-        ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp", "count(*) > count(ts)"),
-        ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name",
-         "count(*) > count(model) OR bool_or(trim(model) = '')"),
-        ("input_tokens", "input_text", "input_tokens IS NULL", "not a whole number", "count(*) > count(input_tokens)"),
-        ("input_tokens", "input_text", "input_tokens < 0", "negative token count", "min(input_tokens) < 0"),
-        ("output_tokens", "output_text", "output_tokens IS NULL", "not a whole number",
-         "count(*) > count(output_tokens)"),
-        ("output_tokens", "output_text", "output_tokens < 0", "negative token count", "min(output_tokens) < 0"),
-        ("cached_input_tokens", "cached_text", "cached_input_tokens IS NULL", "not a whole number",
-         "count(*) > count(cached_input_tokens)"),
-        ("cached_input_tokens", "cached_text", "cached_input_tokens < 0 OR cached_input_tokens > input_tokens",
-         "negative, or more than the row's input tokens",
-         "min(cached_input_tokens) < 0 OR bool_or(cached_input_tokens > input_tokens)"),
-    ]
-    checks = [c for c in checks if not (c[0] == "cached_input_tokens" and cached == "0")]
-    rows, *failing = con.execute("SELECT count(*), " + ", ".join(f"coalesce({c[4]}, false)" for c in checks)
-                                 + " FROM typed").fetchone()
-    failing = [check for check, bad in zip(checks, failing) if bad]
+    return typed_columns, cached != "0"
+
+
+def _bad_rows(con, name: str, failing: list, typed_columns: str, header: int, max_problems: int) -> str:
+    """The error path: count the bad rows, then locate the first ``max_problems`` of them."""
+    any_bad = " OR ".join(f"({check[2]})" for check in failing)
+    total = con.execute(f"SELECT count(*) FROM typed WHERE {any_bad}").fetchone()[0]
     problems = []
-    if failing:  # the error path: count the bad rows, then locate them
-        any_bad = " OR ".join(f"({check[2]})" for check in failing)
-        total = con.execute(f"SELECT count(*) FROM typed WHERE {any_bad}").fetchone()[0]
     for column, shown, condition, reason, _ in failing:
         # row numbers only here: a window over the whole log would slow every good run
         for row_no, value in con.execute(
                 f"SELECT row_no, {shown} FROM (SELECT row_number() OVER () + {header} AS row_no, {typed_columns} "
                 f"FROM raw) WHERE {condition} ORDER BY row_no LIMIT {max_problems}").fetchall():
             problems.append((row_no, f"{name}:{row_no}: {column}: {value!r} — {reason}"))
-    if problems:
-        shown = sorted(problems)[:max_problems]
-        rest = total - len({row_no for row_no, _ in shown})
-        more = f"\n… and {rest} more bad row(s)" if rest > 0 else ""
-        raise UsageError(f"{total} bad row(s) in {name}; nothing was priced:\n"
-                         + "\n".join(text for _, text in shown) + more)
-    daily = con.execute("""
-        SELECT CAST(ts AS DATE) AS day, model, project, count(*) AS requests,
-               CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
-               CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens
-        FROM typed GROUP BY ALL ORDER BY ALL""").df()
-    daily["day"] = pd.to_datetime(daily["day"])
-    return daily, rows
+    shown = sorted(problems)[:max_problems]
+    rest = total - len({row_no for row_no, _ in shown})
+    more = f"\n… and {rest} more bad row(s)" if rest > 0 else ""
+    return (f"{total} bad row(s) in {name}; nothing was priced:\n"
+            + "\n".join(text for _, text in shown) + more)
 
 
 PRICES = ["input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok"]

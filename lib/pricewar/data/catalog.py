@@ -23,6 +23,8 @@ from pricewar.data.paths import relative
 from pricewar.defaults import BLEND_RATIO
 from pricewar.errors import NoPriceError, SnapshotError, UnknownModelError, ValidationError
 
+__all__ = ["Catalog", "check_snapshot", "load"]
+
 
 @dataclass
 class Catalog:

@@ -6,6 +6,10 @@ import pandas as pd
 
 from pricewar.data import pricing
 
+__all__ = ["documented_changes", "catalog_summary", "format_summary", "conflict_table", "conflict_records",
+           "format_conflicts", "models_by_creator", "price_coverage", "source_freshness", "conflict_counts",
+           "skipped_rows", "retirements", "sources_table"]
+
 
 # A change is documented when the row that starts it states its date: a curated row (its
 # source_url), a genai-prices start-date constraint, or a model-prices entry marked "documented".

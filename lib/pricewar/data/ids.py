@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["FIRST_PARTY_HOSTS", "canonical_host", "pricing_mode", "strip_date", "base_model_id", "slug",
+           "org_prefix", "infer_creator", "HOST_ALIASES", "ORG_CREATORS"]
+
 # genai-prices / model-prices provider ids that differ from models.dev's.
 HOST_ALIASES = {
     "x-ai": "xai",
@@ -137,7 +140,7 @@ def base_model_id(raw_id: str) -> str:
     """Lower-case id without org prefix, Bedrock decorations and serving suffixes.
 
     The date suffix is kept: whether a dated snapshot is its own model depends on
-    its price (see ``sources.collapse_dated_snapshots``).
+    its price (see ``pricewar.data.build.assign_model_ids``).
     """
     model = raw_id.strip().lower()
     model = model.rsplit("/", 1)[-1]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["PROJECT_ROOT", "data_dir", "curated_dir", "snapshots_dir", "relative", "project_path"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[3]  # lib/pricewar/data/paths.py → the project
 
 

@@ -21,6 +21,10 @@ import yaml
 from pricewar.data.paths import relative
 from pricewar.defaults import END_OF_TIME
 
+__all__ = ["CURATED_COLUMNS", "Problem", "read_text_table", "check_table", "read_entries", "read_input",
+           "entry_lines", "typed", "check_curated_rules", "TABLES", "KEYS", "ENTRIES", "EXPLAINED",
+           "PER_1K_FACTOR"]
+
 # column -> (kind, required value)
 TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     "models": {

@@ -23,6 +23,8 @@ from pathlib import Path
 from pricewar.data.paths import relative, snapshots_dir
 from pricewar.errors import SnapshotError, ValidationError
 
+__all__ = ["TABLE_FILES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest"]
+
 TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts"]
 # Report inputs, copied byte for byte into the snapshot by a refresh: name -> file name.
 INPUT_FILES = {"anchors": "anchors.yaml", "claims": "claims.yaml", "sources": "sources.yaml",

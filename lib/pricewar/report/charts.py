@@ -15,6 +15,10 @@ import math
 
 import altair as alt
 
+__all__ = ["theme", "titled", "chart_html", "show", "stacked_bars", "yearly_bars", "price_steps",
+           "cut_timeline", "tier_map", "tier_counts", "frontier_steps", "ratio_line", "cost_bars",
+           "sensitivity_lines", "monthly_spend", "FONT"]
+
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 SPEC_CLASS = "pricewar-vega-spec"
 

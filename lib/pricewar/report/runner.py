@@ -29,6 +29,9 @@ from pricewar import __version__
 from pricewar.data.paths import PROJECT_ROOT
 from pricewar.errors import RunError
 
+__all__ = ["DEFAULT_MANIFEST", "Report", "load_manifest", "parse_overrides", "type_matches",
+           "check_parameters", "git_commit", "kernel_name", "vega_bundle_path", "run"]
+
 DEFAULT_MANIFEST = PROJECT_ROOT / "reports.yaml"
 
 
@@ -264,15 +267,7 @@ def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
 def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overrides: dict | None = None,
         out: Path = PROJECT_ROOT / "reports", jobs: int | None = None, quiet: bool = False) -> int:
     """Execute the selected reports; return the exit code (see module docstring)."""
-    reports = load_manifest(Path(manifest))
-    if names:
-        unknown = [n for n in names if n not in {r.name for r in reports}]
-        if unknown:
-            raise RunError(f"unknown report(s) {', '.join(unknown)}; {manifest} has: "
-                           f"{', '.join(r.name for r in reports)}")
-        reports = [r for r in reports if r.name in names]
-    for report in reports:
-        report.parameters = {**report.parameters, **(overrides or {})}
+    reports = _select(load_manifest(Path(manifest)), names, overrides, manifest)
     jobs = max(1, jobs or os.cpu_count() or 1)
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
@@ -283,53 +278,22 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     signal.signal(signal.SIGTERM, interrupted)
     # Workers start now and import papermill and nbconvert while the parameters are checked.
     executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+    out, staging = Path(out), None
     try:
         # in a worker: papermill is imported there anyway, so the main process never pays for it
         declared = executor.submit(check_parameters, reports).result()
-    except BaseException:
-        _stop(executor)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        raise
-    pinned = []
-    snapshots = set()
-    for report in reports:
-        parameters, snapshot_id = _resolve_snapshot(report.parameters, declared[report.notebook])
-        snapshots.add(snapshot_id)
-        pinned.append(Report(report.name, report.notebook, report.title, parameters, report.order))
-    context = {"snapshot": ", ".join(sorted(snapshots)), "package_version": __version__,
-               "git_commit": git_commit()}
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    run_id = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
-    while (out / run_id).exists():
-        run_id += "-2"
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=out))
-    started_at = dt.datetime.now(dt.timezone.utc)
-    try:
-        bundle = str(vega_bundle_path())
-        kernel = kernel_name()
-        futures = {executor.submit(_execute, asdict(r), str(staging), kernel, context, bundle): r for r in pinned}
-        results = _watch(futures, quiet)
-        executor.shutdown(wait=True)
-        run_record = {
-            "run_id": run_id, "snapshot": context["snapshot"], "package_version": __version__,
-            "git_commit": context["git_commit"], "kernel": kernel, "jobs": jobs,
-            "started_at": started_at.isoformat(timespec="seconds"),
-            "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "reports": [{**asdict(r), "notebook": os.path.relpath(r.notebook, PROJECT_ROOT),
-                         "html": f"{r.name}.html", "ipynb": f"{r.name}.ipynb", **results[r.name]}
-                        for r in pinned],
-        }
-        from pricewar.report import index
-
-        (staging / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
-        (staging / "index.html").write_text(index.index_html(run_record), encoding="utf-8")
-        staging.chmod(0o755)  # mkdtemp makes it private; reports are meant to be read
+        pinned, context = _pin_snapshots(reports, declared)
+        out.mkdir(parents=True, exist_ok=True)
+        run_id = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
+        while (out / run_id).exists():
+            run_id += "-2"
+        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=out))
+        run_record = _execute_all(executor, pinned, staging, context, run_id, jobs, quiet)
         os.rename(staging, out / run_id)
     except BaseException:
-        _stop(executor)
-        shutil.rmtree(staging, ignore_errors=True)
+        _stop(executor)  # first: no worker may still be writing into the staging folder
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         for sig, handler in previous.items():
@@ -341,6 +305,57 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         print(f"run {run_id}: {len(pinned) - len(failed)} ok, {len(failed)} failed → {out / run_id}/index.html",
               file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _select(reports: list[Report], names: list[str] | None, overrides: dict | None, manifest) -> list[Report]:
+    """The reports named (all when none is), each with the ``-p`` overrides applied."""
+    if names:
+        unknown = [n for n in names if n not in {r.name for r in reports}]
+        if unknown:
+            raise RunError(f"unknown report(s) {', '.join(unknown)}; {manifest} has: "
+                           f"{', '.join(r.name for r in reports)}")
+        reports = [r for r in reports if r.name in names]
+    for report in reports:
+        report.parameters = {**report.parameters, **(overrides or {})}
+    return reports
+
+
+def _pin_snapshots(reports: list[Report], declared: dict) -> tuple[list[Report], dict]:
+    """The reports with ``snapshot`` pinned to a concrete id, and the run's context for the footers."""
+    pinned, snapshots = [], set()
+    for report in reports:
+        parameters, snapshot_id = _resolve_snapshot(report.parameters, declared[report.notebook])
+        snapshots.add(snapshot_id)
+        pinned.append(Report(report.name, report.notebook, report.title, parameters, report.order))
+    context = {"snapshot": ", ".join(sorted(snapshots)), "package_version": __version__,
+               "git_commit": git_commit()}
+    return pinned, context
+
+
+def _execute_all(executor, pinned: list[Report], staging: Path, context: dict, run_id: str, jobs: int,
+                 quiet: bool) -> dict:
+    """Run every report into ``staging``, then write its run.json and index.html; returns the run record."""
+    from pricewar.report import index
+
+    started_at = dt.datetime.now(dt.timezone.utc)
+    bundle = str(vega_bundle_path())
+    kernel = kernel_name()
+    futures = {executor.submit(_execute, asdict(r), str(staging), kernel, context, bundle): r for r in pinned}
+    results = _watch(futures, quiet)
+    executor.shutdown(wait=True)
+    run_record = {
+        "run_id": run_id, "snapshot": context["snapshot"], "package_version": __version__,
+        "git_commit": context["git_commit"], "kernel": kernel, "jobs": jobs,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "reports": [{**asdict(r), "notebook": os.path.relpath(r.notebook, PROJECT_ROOT),
+                     "html": f"{r.name}.html", "ipynb": f"{r.name}.ipynb", **results[r.name]}
+                    for r in pinned],
+    }
+    (staging / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
+    (staging / "index.html").write_text(index.index_html(run_record), encoding="utf-8")
+    staging.chmod(0o755)  # mkdtemp makes it private; reports are meant to be read
+    return run_record
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

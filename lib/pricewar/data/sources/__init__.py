@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 
+__all__ = ["SourceData", "installed_version", "price_row", "chain_intervals"]
+
 
 @dataclass
 class SourceData:

@@ -24,6 +24,8 @@ import datetime as dt
 from pricewar.data.ids import canonical_host
 from pricewar.data.sources import SourceData, chain_intervals, installed_version, price_row
 
+__all__ = ["load_raw", "rows_from_genai_prices", "load"]
+
 PACKAGE = "genai-prices"
 
 
@@ -80,51 +82,65 @@ def rows_from_genai_prices(providers: list, version: str, snapshot_date: dt.date
             for alias in _equals_values(model.match):
                 if alias.lower() != model.id.lower():
                     out.aliases.append({"alias": alias, "raw_id": model.id, "host": host})
-            conditional = model.prices if isinstance(model.prices, list) else []
-            base = model.prices if not isinstance(model.prices, list) else None
-            dated, daily = [], []
-            for item in conditional:
-                kind = type(item.constraint).__name__
-                if item.constraint is None:
-                    base = item.prices
-                elif kind == "StartDateConstraint":
-                    dated.append(item)
-                elif kind == "TimeOfDateConstraint":
-                    daily.append(item)
-            note = ""
-            if daily:
-                window = max(daily, key=lambda item: _hours(item.constraint))
-                if _hours(window.constraint) > 12:
-                    base = window.prices
-                    note = f"list price = time-of-day price in force {_hours(window.constraint):g} h/day; other hours discounted"
-                else:
-                    note = "off-peak discount exists; list price shown"
+            base, dated, note = _list_price(model.prices)
             if base is None or _prices(base) is None:
                 out.skip("no per-token input and output price", label)
                 continue
-            points = []
-            for item in dated:
-                day = item.constraint.start_date
-                if day > snapshot_date:
-                    out.skip("scheduled change dated after the snapshot date", f"{label} {day}")
-                    continue
-                prices = _prices(item.prices)
-                if prices is None:
-                    out.skip("no per-token input and output price", f"{label} {day}")
-                    continue
-                points.append((day, prices, "dated price change"))
-            first_change = min((p[0] for p in points), default=None)
-            intervals = chain_intervals(points)
-            for start, end, prices, what in intervals:
-                out.prices.append(_row(model.id, host, start, end, prices, version, url, "; ".join(filter(None, [what, note]))))
-            base_prices = _prices(base)
-            if first_change is None:
-                out.prices.append(_row(model.id, host, snapshot_date, None, base_prices, version, url,
-                                       "; ".join(filter(None, [f"current price observed {snapshot_date}", note]))))
-            elif base_prices != intervals[0][2]:
-                out.prices.append(_row(model.id, host, None, first_change, base_prices, version, url,
-                                       "; ".join(filter(None, ["price before the first dated change", note]))))
+            _add_timeline(out, model.id, host, url, label, _prices(base), dated, note, snapshot_date)
     return out
+
+
+def _list_price(model_prices) -> tuple:
+    """(the unconstrained list price, its start-date changes, a note on time-of-day prices).
+
+    With time-of-day prices, the list price is the one in force for more than 12 hours a day.
+    """
+    conditional = model_prices if isinstance(model_prices, list) else []
+    base = model_prices if not isinstance(model_prices, list) else None
+    dated, daily = [], []
+    for item in conditional:
+        kind = type(item.constraint).__name__
+        if item.constraint is None:
+            base = item.prices
+        elif kind == "StartDateConstraint":
+            dated.append(item)
+        elif kind == "TimeOfDateConstraint":
+            daily.append(item)
+    note = ""
+    if daily:
+        window = max(daily, key=lambda item: _hours(item.constraint))
+        if _hours(window.constraint) > 12:
+            base = window.prices
+            note = f"list price = time-of-day price in force {_hours(window.constraint):g} h/day; other hours discounted"
+        else:
+            note = "off-peak discount exists; list price shown"
+    return base, dated, note
+
+
+def _add_timeline(out: SourceData, raw_id: str, host: str, url: str, label: str, base_prices: tuple, dated: list,
+                  note: str, snapshot_date: dt.date) -> None:
+    """The dated changes as intervals, and the unconstrained price before (or without) them."""
+    points = []
+    for item in dated:
+        day = item.constraint.start_date
+        if day > snapshot_date:
+            out.skip("scheduled change dated after the snapshot date", f"{label} {day}")
+            continue
+        prices = _prices(item.prices)
+        if prices is None:
+            out.skip("no per-token input and output price", f"{label} {day}")
+            continue
+        points.append((day, prices, "dated price change"))
+    first_change = min((p[0] for p in points), default=None)
+    intervals = chain_intervals(points)
+    for start, end, prices, what in intervals:
+        out.prices.append(_row(raw_id, host, start, end, prices, out.version, url, "; ".join(filter(None, [what, note]))))
+    if first_change is None:
+        out.prices.append(_row(raw_id, host, snapshot_date, None, base_prices, out.version, url,
+                               "; ".join(filter(None, [f"current price observed {snapshot_date}", note]))))
+    elif base_prices != intervals[0][2]:
+        out.prices.append(_row(raw_id, host, None, first_change, base_prices, out.version, url,
+                               "; ".join(filter(None, ["price before the first dated change", note]))))
 
 
 def _row(raw_id, host, start, end, prices, version, url, note) -> dict:

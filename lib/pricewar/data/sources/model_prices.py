@@ -15,6 +15,8 @@ from importlib.resources import files
 from pricewar.data.ids import canonical_host
 from pricewar.data.sources import SourceData, chain_intervals, installed_version, price_row
 
+__all__ = ["load_raw", "rows_from_model_prices", "load"]
+
 PACKAGE = "model-prices"
 
 

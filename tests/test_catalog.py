@@ -63,7 +63,7 @@ def test_price_before_the_first_price_says_when_pricing_starts(fixture_catalog):
 def test_cli_price_json(data_dir, capsys):
     assert cli.main(["price", "o3", "--at", "2025-07-01", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "model_id": "o3", "host": "openai", "date": "2025-07-01",
+        "model_id": "o3", "version_id": "o3", "host": "openai", "date": "2025-07-01",
         "input_usd_per_mtok": 2.0, "output_usd_per_mtok": 8.0, "cached_input_usd_per_mtok": 0.5,
         "source": "curated", "source_url": "https://x.com/OpenAIDevs/status/1932532777565446348",
     }

@@ -52,17 +52,19 @@ def test_size_from_name():
 
 
 class TwoModels:
-    """A closed model, and an API name whose first version was closed before an open-weights one took it."""
+    """A closed model, and an API name that served a closed version before an open-weights one took it."""
     def __init__(self):
         self.prices = pd.DataFrame({
-            "model_id": ["closed", "renamed"], "host": ["a", "b"], "input_usd_per_mtok": [10.0, 1.0],
-            "output_usd_per_mtok": [10.0, 1.0], "start_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
-            "end_date": pd.NaT})
+            "model_id": ["closed", "renamed", "renamed"], "host": ["a", "b", "b"],
+            "input_usd_per_mtok": [10.0, 1.0, 1.0], "output_usd_per_mtok": [10.0, 1.0, 1.0],
+            "start_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-07-01"]),
+            "end_date": pd.to_datetime([None, "2024-07-01", None]),
+            "version_id": ["closed", "renamed-v1", "renamed-v2"]})
         self.scores = pd.DataFrame({
-            "model_id": ["closed", "renamed", "renamed"], "metric": "gpqa_diamond", "score": [50, 50, 60],
-            "as_of": pd.to_datetime(["2024-01-01"] * 3), "applies_from": pd.to_datetime([None, None, "2024-07-01"])})
-        self.models = pd.DataFrame({"model_id": ["closed", "renamed"], "creator": ["a", "b"],
-                                    "open_weights": [False, True]})
+            "model_id": ["closed", "renamed-v1", "renamed-v2"], "metric": "gpqa_diamond", "score": [50, 50, 60],
+            "as_of": pd.to_datetime(["2024-01-01"] * 3), "applies_from": pd.NaT})
+        self.models = pd.DataFrame({"model_id": ["closed", "renamed", "renamed-v1", "renamed-v2"],
+                                    "creator": ["a", "b", "b", "b"], "open_weights": [False, True, False, True]})
 
     def resolve(self, name):
         return name
@@ -70,7 +72,7 @@ class TwoModels:
 
 def test_the_closed_premium_counts_an_open_name_only_from_its_open_version():
     table = openness.closed_premium(TwoModels(), "gpqa_diamond", 45, ["2024-03-01", "2024-09-01"])
-    # in March the name still meant its closed first version: no open model clears the bar yet
+    # in March the name still served its closed first version: no open model clears the bar yet
     assert table["open_model_id"].fillna("-").tolist() == ["-", "renamed"]
     assert table["premium_ratio"].iloc[1] == pytest.approx(10.0)
 

@@ -23,7 +23,7 @@ def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_h
     # A change in data/ or in the method moves these: update them only on purpose.
     values = {key: h["value"] for key, h in default_headlines.items()}
     assert values == {"decline_per_year": 5.72, "gpt4_level_price_start": 37.5, "gpt4_level_price_now": 0.0575,
-                      "largest_cut_pct": -90.0}
+                      "largest_cut_pct": -80.0}
     assert "90% CI 2.9–11.3, n=10" in default_headlines["decline_per_year"]["label"]
 
 

@@ -47,11 +47,11 @@ def run_map(tmp_path, parameters: dict) -> dict:
 
 
 def test_default_tier_map_numbers_are_pinned(tmp_path):
-    assert run_map(tmp_path, {}) == {"frontier_models": 11, "frontier_open_share": 45.5,
-                                     "natural_premium_floor": 2.42, "natural_mid_floor": 0.362}
+    assert run_map(tmp_path, {}) == {"frontier_models": 9, "frontier_open_share": 44.4,
+                                     "natural_premium_floor": 2.499, "natural_mid_floor": 0.362}
 
 
 def test_natural_mode_in_2024_differs_sensibly(tmp_path):
     values = run_map(tmp_path, {"tier_mode": "natural", "as_of": "2024-06-01"})
-    assert values["frontier_models"] < 11  # fewer scored models were on sale then
+    assert values["frontier_models"] < 9  # fewer scored models were on sale then
     assert values["natural_premium_floor"] > values["natural_mid_floor"] > 0

@@ -49,7 +49,11 @@ def cmd_models(args) -> int:
     from pricewar.data import catalog
 
     cat = catalog.load(args.snapshot)
-    models = cat.models
+    # a moving API name shows the version it served that day, with that version's release and openness
+    serving = cat.serving(args.at)
+    serves = cat.models["model_id"].map(lambda model_id: serving.get(model_id, model_id))
+    version = cat.models.set_index("model_id").loc[serves, ["release_date", "open_weights", "reasoning"]]
+    models = cat.models.assign(serves=serves.to_numpy(), **{c: version[c].to_numpy() for c in version.columns})
     if args.open_weights:
         models = models[models["open_weights"].fillna(False)]
     elif args.closed:
@@ -58,7 +62,7 @@ def cmd_models(args) -> int:
         models = models[models["release_date"].notna() & (models["release_date"] <= str(args.at))]
     if args.creator:
         models = models[models["creator"] == args.creator]
-    columns = ["model_id", "name", "creator", "release_date", "open_weights", "reasoning", "context_window"]
+    columns = ["model_id", "serves", "name", "creator", "release_date", "open_weights", "reasoning", "context_window"]
     view = models[columns].sort_values(["release_date", "model_id"], na_position="last")
     if args.json:
         _print_json([{k: (None if _isna(v) else (v.date().isoformat() if hasattr(v, "date") else v))
@@ -244,7 +248,8 @@ def _add_models(sub, parents) -> None:
     group = models.add_mutually_exclusive_group()
     group.add_argument("--open-weights", action="store_true", help="only open-weights models")
     group.add_argument("--closed", action="store_true", help="only closed models")
-    models.add_argument("--at", type=_date, help="only models released on or before this day")
+    models.add_argument("--at", type=_date, help="only models released on or before this day (and the version each "
+                        "name served then; default: the snapshot date)")
     models.add_argument("--creator", help="only this creator (e.g. openai)")
     models.set_defaults(func=cmd_models)
 

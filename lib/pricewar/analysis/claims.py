@@ -35,8 +35,8 @@ def stable_2024_prices(cat, ratio: float = BLEND_RATIO, models=("gpt-4", "gpt-4-
         blended = pricing.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
         near += level_usd_per_mtok / tolerance <= blended <= level_usd_per_mtok * tolerance
         rows.append(f"{model} {_per_1k(blended)}")
-    first_party = trends.first_party_prices(cat)
-    cuts = trends.detect_price_cuts(first_party[first_party["host"].isin(["openai", "anthropic", "google"])], 20, ratio)
+    cuts = trends.repricings(trends.first_party_changes(cat, 20, ratio))
+    cuts = cuts[cuts["host"].isin(["openai", "anthropic", "google"])]
     cuts_2024 = cuts[(cuts["date"].dt.year == 2024) & (cuts["kind"] == "cut")]
     verdict = "supported" if near == len(models) and cuts_2024.empty else ("partly" if near else "refuted")
     evidence = (f"on 2024-06-01: {'; '.join(rows)} — {near} of {len(models)} within {tolerance}× of $0.03/1K; "
@@ -47,8 +47,8 @@ def stable_2024_prices(cat, ratio: float = BLEND_RATIO, models=("gpt-4", "gpt-4-
 
 def gemini_q1_2025_cut(cat, ratio: float = BLEND_RATIO, claimed_pct: float = 70.0) -> dict:
     """'Q1 2025: Gemini cut its price 70%, from $0.03/1K to $0.01/1K.' Gemini's first-party cuts."""
-    first_party = trends.first_party_prices(cat)
-    cuts = trends.detect_price_cuts(first_party[first_party["host"] == "google"], 20, ratio)
+    cuts = trends.repricings(trends.first_party_changes(cat, 20, ratio))
+    cuts = cuts[cuts["host"] == "google"]
     cuts = cuts[cuts["model_id"].str.startswith("gemini") & (cuts["kind"] == "cut")]
     in_q1 = cuts[(cuts["date"] >= "2025-01-01") & (cuts["date"] < "2025-04-01")]
     listed = "; ".join(f"{r.date.date()} {r.model_id} {r.pct_change:.0f}% to {_per_1k(r.new_blended_usd_per_mtok)}"
@@ -76,9 +76,9 @@ def gpt4_level_price_today(cat, metric: str = METRIC, ratio: float = BLEND_RATIO
 def red_line(cat, ratio: float = BLEND_RATIO, line_usd_per_mtok: float = 10.0) -> dict:
     """'Below $0.01/1K, open-source models will be eliminated.' A forecast; the evidence is today's prices."""
     day = pd.Timestamp(cat.snapshot_date)
-    prices = pricing.in_force(cat.prices, day)
+    prices = pricing.in_force(pricing.with_versions(cat.prices), day)
     open_ids = set(cat.models.loc[cat.models["open_weights"].fillna(False).astype(bool), "model_id"])
-    open_prices = prices[prices["model_id"].isin(open_ids)]
+    open_prices = prices[prices["version_id"].isin(open_ids)]
     blended = pricing.blended_price(open_prices["input_usd_per_mtok"], open_prices["output_usd_per_mtok"], ratio)
     below = open_prices.loc[blended < line_usd_per_mtok, "model_id"].nunique()
     evidence = (f"a forecast about market exits, which prices alone cannot test; on {day.date()}, "

@@ -22,7 +22,8 @@ def pareto_frontier(df: pd.DataFrame, x: str = "blended_usd_per_mtok", y: str = 
 
 
 def scored_prices(cat, metric: str, as_of=None, ratio: float = BLEND_RATIO) -> pd.DataFrame:
-    """Every model priced on ``as_of`` with its score on ``metric`` in force that day (no score → NaN)."""
+    """Every model priced on ``as_of`` with the score on ``metric`` of the version it served, in force
+    that day (no score → NaN)."""
     from pricewar.analysis import trends
 
     day = pd.Timestamp(as_of or cat.snapshot_date)
@@ -30,4 +31,4 @@ def scored_prices(cat, metric: str, as_of=None, ratio: float = BLEND_RATIO) -> p
     periods = trends.score_periods(cat.scores, metric)
     periods = periods[periods["applies_from"] <= day].sort_values("applies_from")
     score = periods.groupby("model_id")["score"].last()
-    return table.assign(score=table["model_id"].map(score))
+    return table.assign(score=table["version_id"].map(score))

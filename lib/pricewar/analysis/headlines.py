@@ -23,7 +23,7 @@ def headline_numbers(cat, metric: str = METRIC, ratio: float = BLEND_RATIO, thre
     lag = openness.capability_lag(openness.capability_frontier(cat, metric, True),
                                   openness.capability_frontier(cat, metric, False))
     day = pd.Timestamp(cat.snapshot_date)
-    cuts = trends.detect_price_cuts(trends.first_party_prices(cat), min_cut_pct=0, ratio=ratio)
+    cuts = trends.repricings(trends.first_party_changes(cat, ratio=ratio))
     recent = cuts[(cuts["kind"] == "cut") & (cuts["date"] > day - pd.Timedelta(days=cut_window_days))]
     rows = [
         {"key": "gpt4_level_price_now", "label": f"cheapest {threshold}-level price ({metric})",
@@ -43,10 +43,10 @@ def headline_numbers(cat, metric: str = METRIC, ratio: float = BLEND_RATIO, thre
 
 
 def _largest_recent_cut(recent: pd.DataFrame, cut_window_days: int) -> dict:
-    label = f"largest list-price cut in the last {cut_window_days} days"
+    label = f"largest list-price cut (a repricing) in the last {cut_window_days} days"
     if recent.empty:
         return {"key": "largest_recent_cut_pct", "label": label, "value": None, "unit": "%",
-                "comparison": "no first-party list price was cut in that window"}
+                "comparison": "no provider repriced a model down in that window"}
     top = recent.iloc[0]
     return {"key": "largest_recent_cut_pct", "label": label, "value": top["pct_change"], "unit": "%",
             "comparison": f"{top['model_id']} at {top['host']} on {top['date'].date()}: "

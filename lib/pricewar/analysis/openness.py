@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pricewar.analysis import frontier, trends
+from pricewar.data import pricing
 from pricewar.defaults import BLEND_RATIO, SCORE_TOLERANCE
 
 __all__ = ["availability", "openness_periods", "capability_frontier", "capability_lag", "vertical_gap",
@@ -23,12 +24,13 @@ DAYS_PER_MONTH = 30.44
 
 
 def availability(cat) -> pd.Series:
-    """The day each model became available, by model_id.
+    """The day each model version became available, by model_id.
 
-    Closed models: their first list price at any host (an API model exists for users when
-    it is sold); open-weights models: their release date (the weights), else their first price.
+    Closed models: their first list price under any name at any host (an API model exists for
+    users when it is sold); open-weights models: their release date (the weights), else their
+    first price.
     """
-    first_price = cat.prices.groupby("model_id")["start_date"].min()
+    first_price = pricing.with_versions(cat.prices).groupby("version_id")["start_date"].min()
     models = cat.models.set_index("model_id")
     is_open = models["open_weights"].fillna(False).astype(bool)
     released = models["release_date"]
@@ -38,25 +40,15 @@ def availability(cat) -> pd.Series:
 
 
 def openness_periods(cat, metric: str, open_weights: bool) -> pd.DataFrame:
-    """Score periods of the models of one openness. An open model's first period is left out
-    when its API name later moved to other versions: that first version may have been closed
-    (``mistral-large`` was the closed 2402 model before the open-weights Large 2)."""
+    """Score periods of the model versions of one openness (a version's own flag: an API name
+    that moved from a closed to an open version counts as open only from then)."""
     flag = cat.models.set_index("model_id")["open_weights"].fillna(False).astype(bool)
     periods = trends.score_periods(cat.scores, metric)
-    periods = periods[periods["model_id"].map(flag).fillna(False) == open_weights]
-    if open_weights:
-        versions = periods.groupby("model_id")["applies_from"].transform("size")
-        periods = periods[(versions == 1) | (periods["applies_from"] > trends._EARLIEST)]
-    return periods
+    return periods[periods["model_id"].map(flag).fillna(False) == open_weights]
 
 
 def _scored_releases(cat, metric: str, open_weights: bool) -> pd.DataFrame:
-    """Score periods on ``metric`` of the models of one openness, dated from when each was available.
-
-    The open-weights flag describes a model's current version; when an API name carries
-    several scored versions, its first (before any ``applies_from``) may predate the open
-    release, so for open models that first period is left out.
-    """
+    """Score periods on ``metric`` of the model versions of one openness, dated from when each was available."""
     periods = openness_periods(cat, metric, open_weights)
     periods = periods.assign(available=periods["model_id"].map(availability(cat))).dropna(subset=["available"])
     # a score counts from the later of the model's availability and the day its version took the name

@@ -15,8 +15,8 @@ import pandas as pd
 from pricewar.data import pricing
 from pricewar.defaults import BEGINNING_OF_TIME, BLEND_RATIO, SCORE_TOLERANCE
 
-__all__ = ["first_party_prices", "detect_price_cuts", "score_periods", "latest_scores", "threshold_score",
-           "cheapest_at_or_above", "price_changes_only", "fit_decline_rate", "decompose_fall",
+__all__ = ["first_party_prices", "detect_price_cuts", "first_party_changes", "repricings", "set_aside",
+           "score_periods", "latest_scores", "threshold_score", "cheapest_at_or_above", "price_changes_only", "fit_decline_rate", "decompose_fall",
            "flagship_prices", "month_starts", "published_anchors", "compare_with_anchors", "FLAGSHIP_CREATORS",
            "cheapest_by_threshold", "fit_by_threshold", "flagship_change", "rate_phrase", "DAYS_PER_YEAR"]
 
@@ -29,12 +29,35 @@ def first_party_prices(cat) -> pd.DataFrame:
     return cat.prices[cat.prices["host"] == creator]
 
 
-def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: float = BLEND_RATIO) -> pd.DataFrame:
+def detect_price_cuts(prices: pd.DataFrame, min_cut_pct: float = 0.0, ratio: float = BLEND_RATIO,
+                      classified: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every change of an existing model's list price at a host (``pricing.price_changes``), largest
     cut first, leaving out changes smaller than ``min_cut_pct`` percent of the blended price.
-    Cuts and increases both appear (``kind``)."""
-    changes = pricing.price_changes(prices, ratio)
+    Cuts and increases both appear (``kind``), each with its ``change_class``: use
+    ``repricings`` for the providers' own price changes; ``classified`` is the catalog's
+    ``classified_changes`` (what curated sources say a change was)."""
+    changes = pricing.price_changes(prices, ratio, classified)
     return changes[changes["pct_change"].abs() >= min_cut_pct].reset_index(drop=True)
+
+
+def first_party_changes(cat, min_cut_pct: float = 0.0, ratio: float = BLEND_RATIO) -> pd.DataFrame:
+    """``detect_price_cuts`` of the creators' own list prices, classified with the catalog's curated
+    ``classified_changes``."""
+    return detect_price_cuts(first_party_prices(cat), min_cut_pct, ratio, getattr(cat, "classified_changes", None))
+
+
+def repricings(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes that are a provider repricing the same model version (``change_class``)."""
+    return changes[changes["change_class"] == "repricing"].reset_index(drop=True)
+
+
+def set_aside(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes that are not repricings, counted by class (cuts and increases) with what each class means."""
+    other = changes[changes["change_class"] != "repricing"]
+    counts = other.groupby(["change_class", "kind"]).size().unstack("kind", fill_value=0)
+    counts = counts.reindex(columns=["cut", "increase"], fill_value=0).reset_index()
+    counts["meaning"] = counts["change_class"].map(pricing.CHANGE_CLASSES)
+    return counts.astype({"cut": int, "increase": int})
 
 
 _EARLIEST = pd.Timestamp(BEGINNING_OF_TIME)
@@ -60,8 +83,9 @@ def latest_scores(scores: pd.DataFrame, metric: str) -> pd.Series:
 
 
 def _with_scores(live: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Attach to each (date, model) row the score in force on that date (rows without one drop out)."""
-    joined = live.merge(periods, on="model_id")
+    """Attach to each (date, model, host) row the score of the version it served, in force on that
+    date (rows without one drop out)."""
+    joined = live.merge(periods.rename(columns={"model_id": "version_id"}), on="version_id")
     joined = joined[joined["applies_from"] <= joined["date"]]
     joined = joined.sort_values("applies_from").groupby(["date", "model_id", "host"], sort=False).tail(1)
     return joined
@@ -90,9 +114,10 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     artefact, not the price of the capability). ``dates`` default to
     every day an eligible price starts or ends (Epoch AI's method: a price change
     is a new observation on its date), between ``start`` and ``end``. Returns
-    date, model_id, host, blended_usd_per_mtok, score; dates with no eligible
-    price are left out. ``models`` limits the candidates to those model ids;
-    ``periods`` replaces their score periods (default: ``score_periods`` of the catalog).
+    date, model_id, host, blended_usd_per_mtok, score and the version_id the name served
+    (whose score it is); dates with no eligible price are left out. ``models`` limits the
+    candidates to those model versions; ``periods`` replaces their score periods (default:
+    ``score_periods`` of the catalog).
     """
     bar = threshold_score(cat, metric, threshold)
     periods = score_periods(cat.scores, metric) if periods is None else periods
@@ -101,7 +126,8 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - SCORE_TOLERANCE, "model_id"])]
     if models is not None:
         periods = periods[periods["model_id"].isin(models)]
-    prices = pricing.as_bought(cat.prices[cat.prices["model_id"].isin(periods["model_id"])], cat.models).copy()
+    prices = pricing.with_versions(cat.prices)
+    prices = pricing.as_bought(prices[prices["version_id"].isin(periods["model_id"])], cat.models).copy()
     prices["blended_usd_per_mtok"] = pricing.blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     if dates is None:
         events = pd.concat([prices["start_date"], prices["end_date"].dropna(),
@@ -115,12 +141,12 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     if end is not None:
         dates = dates[dates <= pd.Timestamp(end)]
     if prices.empty or dates.empty:
-        return pd.DataFrame(columns=["date", "model_id", "host", "blended_usd_per_mtok", "score"])
+        return pd.DataFrame(columns=["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"])
     grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
     live = _with_scores(pricing.in_force(grid, grid["date"]), periods)
     live = live[live["score"] >= bar - SCORE_TOLERANCE]
     best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
-    return best[["date", "model_id", "host", "blended_usd_per_mtok", "score"]].reset_index(drop=True)
+    return best[["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"]].reset_index(drop=True)
 
 
 def price_changes_only(series: pd.DataFrame, value: str = "blended_usd_per_mtok") -> pd.DataFrame:
@@ -166,15 +192,16 @@ def decompose_fall(series: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
     """Split the fall of a cheapest-price series into repricing vs cheaper new models.
 
     Each drop of the series is attributed to ``new model`` when the newly
-    cheapest model got its first price at any host that day, else to
-    ``repricing`` (an existing model's price was cut). Returns each category's
+    cheapest model version got its first price (under any name, at any host) that day,
+    else to ``repricing`` (an existing model's price was cut). Returns each category's
     total fall in log10 units, as a factor (×) and as a share of the whole fall.
     """
-    first_priced = prices.groupby("model_id")["start_date"].min()
+    first_priced = pricing.with_versions(prices).groupby("version_id")["start_date"].min()
+    series = pricing.with_versions(series)
     steps = series.assign(previous=series["blended_usd_per_mtok"].shift())
     drops = steps[steps["previous"].notna() & (steps["blended_usd_per_mtok"] < steps["previous"])].copy()
     drops["log10_fall"] = np.log10(drops["previous"] / drops["blended_usd_per_mtok"])
-    launched = drops["model_id"].map(first_priced) == drops["date"]
+    launched = drops["version_id"].map(first_priced) == drops["date"]
     drops["cause"] = np.where(launched, "new model", "repricing")
     total = drops["log10_fall"].sum()
     out = drops.groupby("cause")["log10_fall"].agg(["sum", "count"]).reindex(["repricing", "new model"], fill_value=0)
@@ -195,14 +222,15 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
     """
     periods = score_periods(cat.scores, metric)
     creator_of = dict(zip(cat.models["model_id"], cat.models["creator"]))
-    prices = cat.prices[cat.prices["model_id"].isin(periods["model_id"])].copy()
+    prices = pricing.with_versions(cat.prices)
+    prices = prices[prices["version_id"].isin(periods["model_id"])].copy()
     prices["creator"] = prices["model_id"].map(creator_of)
     prices = pricing.as_bought(prices[prices["creator"].isin(creators)], cat.models, open_at_any_host=False)
     prices["blended_usd_per_mtok"] = pricing.blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
     live = _with_scores(pricing.in_force(grid, grid["date"]), periods)
     live = live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
-    live["released"] = pd.to_datetime(live["model_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
+    live["released"] = pd.to_datetime(live["version_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
     picks = []
     for _, by_creator in live.groupby("creator", sort=False):
         newest = pd.NaT  # release date of the newest flagship so far
@@ -214,7 +242,7 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
             if pd.isna(newest) or newer.iloc[0]["released"] > newest:
                 newest = newer.iloc[0]["released"]
     best = pd.DataFrame(picks, columns=live.columns)
-    return best[["creator", "date", "model_id", "host", "score", "blended_usd_per_mtok"]].reset_index(drop=True)
+    return best[["creator", "date", "model_id", "host", "score", "blended_usd_per_mtok", "version_id"]].reset_index(drop=True)
 
 
 def month_starts(start, end) -> pd.DatetimeIndex:

@@ -37,6 +37,8 @@ class Tables:
     scores: pd.DataFrame
     aliases: pd.DataFrame
     conflicts: pd.DataFrame
+    versions: pd.DataFrame
+    classified_changes: pd.DataFrame
     skipped: dict = field(default_factory=dict)
 
 
@@ -86,11 +88,15 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
     models = _models_table(sources, mapping, curated["models"], package_prices + curated_prices)
     rows = _dated_rows(package_prices + curated_prices, models, skip)
     prices, conflicts = _merge_by_precedence(rows, skip)
+    prices = _attach_versions(prices, curated["versions"])
     prices = _end_at_retirement(prices, curated["retirements"], skip)
+    prices = _end_removed(prices, sources, mapping)
     aliases = _aliases_table(sources, mapping, curated["aliases"], set(models["model_id"]), skip)
     scores = curated["scores"].assign(source="curated")
+    versions = curated["versions"].assign(source="curated")
     return Tables(
-        models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts,
+        models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts, versions=versions,
+        classified_changes=curated["classified_changes"],
         skipped={name: {reason: {"count": n, "examples": examples[name].get(reason, [])}
                         for reason, n in sorted(counter.items())}
                  for name, counter in skipped.items() if counter},
@@ -295,17 +301,59 @@ def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataF
     return prices, conflicts_frame
 
 
+def _attach_versions(prices: pd.DataFrame, versions: pd.DataFrame) -> pd.DataFrame:
+    """Each price interval with the model version its API name served (``version_id``).
+
+    ``versions`` (typed ``data/curated/versions.csv``) says which version a name served at a host
+    (or at "all" hosts; a host's own row wins) from start_date to end_date. An interval that spans
+    a change of version is split there (same price, two versions); days no row covers serve the
+    name itself.
+    """
+    prices = prices.assign(version_id=prices["model_id"])
+    if versions.empty:
+        return prices
+    by_name = dict(tuple(versions.groupby("api_name")))
+    rows = []
+    for row in prices.to_dict("records"):
+        served = by_name.get(row["model_id"])
+        served = None if served is None else served[served["host"].isin([row["host"], "all"])]
+        if served is None or served.empty:
+            rows.append(row)
+            continue
+        start, end = row["start_date"], row["end_date"] or END_OF_TIME
+        cuts = sorted({d.date() for d in pd.concat([served["start_date"], served["end_date"].dropna()])
+                       if start < d.date() < end})
+        for piece_start, piece_end in zip([start, *cuts], [*cuts, end]):
+            day = pd.Timestamp(piece_start)
+            live = served[(served["start_date"] <= day) & (served["end_date"].isna() | (served["end_date"] > day))]
+            live = live.sort_values("host", key=lambda h: h == "all")  # a host's own row first
+            version = live["serves"].iloc[0] if len(live) else row["model_id"]
+            rows.append({**row, "start_date": piece_start, "end_date": None if piece_end == END_OF_TIME else piece_end,
+                         "version_id": version})
+    return pd.DataFrame.from_records(rows, columns=list(prices.columns))
+
+
+def _retired_ids(prices: pd.DataFrame, model_id: str) -> pd.Series:
+    """Rows that serve ``model_id``: the id itself, any name while it served that version, and its
+    mode ids (``-reasoning``, ``-beta``, ``-latest``, ...) unless a mode id then served another
+    version (``ministral-3b-latest`` had moved on to Ministral 3 when Ministral 3B 24.10 retired)."""
+    unversioned = prices["version_id"] == prices["model_id"]
+    return ((prices["model_id"] == model_id) | (prices["version_id"] == model_id)
+            | ((prices["model_id"].map(ids.variant_base) == model_id) & unversioned))
+
+
 def _end_at_retirement(prices: pd.DataFrame, retirements: pd.DataFrame, skip) -> pd.DataFrame:
     """No price on or after a model's retirement: intervals that span it end there, later ones are skipped.
 
-    A retirement's host "all" ends the model on every host (resellers proxy the
-    creator's API); otherwise only on that host. The note cites the retirement.
+    A retirement applies to every id that serves the retired model (``_retired_ids``). Its host
+    "all" ends the model on every host (resellers proxy the creator's API); otherwise only on
+    that host. The note cites the retirement.
     """
     prices = prices.copy()
     keep = pd.Series(True, index=prices.index)
     for retirement in retirements.itertuples():
         day = retirement.retired_date.date()
-        hit = prices["model_id"] == retirement.model_id
+        hit = _retired_ids(prices, retirement.model_id)
         if retirement.host != "all":
             hit &= prices["host"] == retirement.host
         for idx in prices.index[hit]:
@@ -318,6 +366,25 @@ def _end_at_retirement(prices: pd.DataFrame, retirements: pd.DataFrame, skip) ->
                 prices.at[idx, "end_date"] = day
                 prices.at[idx, "note"] = f"{row['note']}; ended at retirement {day} ({retirement.source_url})".lstrip("; ")
     return prices[keep].reset_index(drop=True)
+
+
+def _end_removed(prices: pd.DataFrame, sources, mapping: dict) -> pd.DataFrame:
+    """A package price still open when a source says the provider removed the model ends on the
+    source's data date (the model was gone by then; no source says since when)."""
+    prices = prices.copy()
+    for source in sources:
+        for removed in source.removed:
+            model_id = mapping.get((removed["host"], removed["raw_id"]), removed["raw_id"])
+            day = removed["as_of"]
+            hit = ((prices["model_id"] == model_id) & (prices["host"] == removed["host"])
+                   & prices["end_date"].isna() & (prices["source"] != "curated"))
+            for idx in prices.index[hit]:
+                if prices.at[idx, "start_date"] >= day:
+                    continue  # observed after the source's own date: the model is back
+                prices.at[idx, "end_date"] = day
+                prices.at[idx, "note"] = (f"{prices.at[idx, 'note']}; ended {day}: {source.name} lists the model "
+                                          f"as removed by its provider (as of {day}; since when is not known)").lstrip("; ")
+    return prices
 
 
 def _differs(a: dict, b: dict, tolerance: float = 0.005) -> bool:

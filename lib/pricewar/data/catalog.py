@@ -36,6 +36,8 @@ class Catalog:
     scores: pd.DataFrame
     aliases: pd.DataFrame
     conflicts: pd.DataFrame
+    versions: pd.DataFrame  # which model version each API name served, and when (api_name, host, serves, ...)
+    classified_changes: pd.DataFrame  # what curated sources say a price change was (model_id, host, date, change_class)
     inputs: dict = field(default_factory=dict)  # report inputs the snapshot holds (see the properties)
 
     @property
@@ -84,22 +86,30 @@ class Catalog:
         raise UnknownModelError(name, suggestions)
 
     def price_at(self, model: str, date: str | dt.date | None = None, host: str | None = None) -> dict:
-        """The list price in force on ``date`` (default: the snapshot date), USD per 1M tokens.
+        """The list price in force on ``date`` (default: the snapshot date), USD per 1M tokens,
+        and the model version the name served that day (``version_id``).
 
         ``host`` None: the creator's own API if it prices the model, else the
         median across the hosts that price it that day (``pricing.creator_else_median``).
+        Raises ``NoPriceError`` (saying when a retired model was retired, and its replacement).
         """
         model_id = self.resolve(model)
         day = pd.Timestamp(date or self.snapshot_date)
         rows = self.prices[self.prices["model_id"] == model_id]
         if rows.empty:
-            raise NoPriceError(f"{model_id} has no price in snapshot {self.snapshot_id}")
+            raise NoPriceError(f"{model_id} has no price in snapshot {self.snapshot_id}"
+                               + self._retired_phrase(model_id, host, day))
         if host is None:
             creator = self.models.loc[self.models["model_id"] == model_id, "creator"].iloc[0]
             own = rows[rows["host"] == creator]
             own_live = pricing.in_force(own, day)
             if not own_live.empty or len(own) == len(rows):
                 return self._in_force(model_id, own if not own.empty else rows, creator, day)
+            retired = self._retired_phrase(model_id, creator, day)
+            if retired and not own.empty:  # the creator shut it down: a reseller's listing is not its price
+                others = ", ".join(sorted(set(pricing.in_force(rows, day)["host"]) - {creator})) or "none"
+                listed = f" (other hosts still list it: {others})" if others != "none" else ""
+                raise NoPriceError(f"{model_id} at {creator}: no list price on {day.date()}{retired}{listed}")
             return self._median(model_id, rows[rows["host"] != creator], day)
         host = ids.canonical_host(host)
         at_host = rows[rows["host"] == host]
@@ -115,10 +125,11 @@ class Catalog:
         live = pricing.in_force(rows, day)
         if live.empty:
             last_end = rows["end_date"].max()
-            raise NoPriceError(f"{model_id} at {host}: no list price on {day.date()} (last price ended {last_end.date()})")
+            raise NoPriceError(f"{model_id} at {host}: no list price on {day.date()} (last price ended {last_end.date()})"
+                               + self._retired_phrase(model_id, host, day))
         row = live.iloc[0]
         return _price_dict(model_id, host, day, row["input_usd_per_mtok"], row["output_usd_per_mtok"],
-                           row["cached_input_usd_per_mtok"], row["source"], row["source_url"])
+                           row["cached_input_usd_per_mtok"], row["source"], row["source_url"], row["version_id"])
 
     def _median(self, model_id: str, rows: pd.DataFrame, day: pd.Timestamp) -> dict:
         live = pricing.in_force(rows, day)
@@ -126,9 +137,39 @@ class Catalog:
             first = rows["start_date"].min()
             raise NoPriceError(f"{model_id}: no host prices it on {day.date()} (pricing starts on {first.date()})")
         hosts = sorted(live["host"].unique())
+        versions = sorted(live["version_id"].unique())
         return _price_dict(model_id, "median", day, live["input_usd_per_mtok"].median(),
                            live["output_usd_per_mtok"].median(), live["cached_input_usd_per_mtok"].median(),
-                           f"median of {len(hosts)} hosts: {', '.join(hosts)}", "")
+                           f"median of {len(hosts)} hosts: {', '.join(hosts)}", "", ", ".join(versions))
+
+    def serving(self, date=None) -> dict[str, str]:
+        """API name → the model version it served at its creator's API on ``date`` (default: the
+        snapshot date), for the names ``versions`` covers that day; any other name serves itself."""
+        day = pd.Timestamp(date or self.snapshot_date)
+        live = pricing.in_force(self.versions, day)
+        creator = live["api_name"].map(self.models.set_index("model_id")["creator"])
+        live = live[(live["host"] == creator) | (live["host"] == "all")]
+        live = live.sort_values("host", key=lambda h: h == "all", ascending=False)  # the creator's row last: it wins
+        return dict(zip(live["api_name"], live["serves"]))
+
+    def retirement(self, model_id: str, host: str | None = None) -> dict | None:
+        """The retirement (``data/curated/retirements.csv``) that ended ``model_id`` at ``host`` (any
+        host when None): the id itself, one of its mode ids, or a version it served. None if none."""
+        served = set(self.prices.loc[self.prices["model_id"] == model_id, "version_id"])
+        for row in self.manifest.get("retirements", []):
+            retired = row["model_id"]
+            mode_of = retired == ids.variant_base(model_id) and served <= {model_id}  # as build._retired_ids
+            if retired == model_id or retired in served or mode_of:
+                if host is None or row["host"] in ("all", host):
+                    return row
+        return None
+
+    def _retired_phrase(self, model_id: str, host: str | None, day: pd.Timestamp) -> str:
+        row = self.retirement(model_id, host)
+        if row is None or pd.Timestamp(row["retired_date"]) > day:
+            return ""
+        replaced = f"; replaced by {row['replacement']}" if row.get("replacement") else "; no replacement named"
+        return f": retired on {row['retired_date']} ({row['source_url']}){replaced}"
 
     def prices_on(self, date=None, ratio: float = BLEND_RATIO) -> pd.DataFrame:
         """Every model's list price on ``date`` (default: the snapshot date), one row per model.
@@ -148,9 +189,9 @@ class Catalog:
         return dict(zip(self.aliases["alias"], self.aliases["model_id"]))
 
 
-def _price_dict(model_id, host, day, inp, out, cached, source, url) -> dict:
+def _price_dict(model_id, host, day, inp, out, cached, source, url, version) -> dict:
     return {
-        "model_id": model_id, "host": host, "date": day.date().isoformat(),
+        "model_id": model_id, "version_id": version, "host": host, "date": day.date().isoformat(),
         "input_usd_per_mtok": float(inp), "output_usd_per_mtok": float(out),
         "cached_input_usd_per_mtok": None if pd.isna(cached) else float(cached),
         "source": source, "source_url": url or "",
@@ -173,6 +214,9 @@ def check_snapshot(folder: Path, snapshot_date: dt.date | None = None) -> tuple[
         problems.append(schema.Problem(relative(folder / "manifest.json"), 0, "", "", "missing file"))
     listed = manifest.get("files", {})
     for name in snapshots.TABLE_FILES:
+        if name in snapshots.LATER_TABLES and manifest and f"{name}.csv" not in listed:
+            frames[name] = pd.DataFrame({c: pd.Series(dtype=str) for c in schema.TABLES[name]})
+            continue  # built before this table existed
         frame, file_problems = _read_checked(folder / f"{name}.csv", listed)
         problems += file_problems
         if frame is not None:

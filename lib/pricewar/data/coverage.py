@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from pricewar.data import pricing
 
 __all__ = ["documented_changes", "catalog_summary", "format_summary", "conflict_table", "conflict_records",
            "format_conflicts", "models_by_creator", "price_coverage", "source_freshness", "conflict_counts",
-           "skipped_rows", "retirements", "sources_table"]
-
-
-# A change is documented when the row that starts it states its date: a curated row (its
-# source_url), a genai-prices start-date constraint, or a model-prices entry marked "documented".
-_DOCUMENTED = r"^dated price change|start basis: documented"
+           "skipped_rows", "retirements", "sources_table", "open_price_ages", "versions_table",
+           "price_ages"]
 
 
 def documented_changes(changes: pd.DataFrame) -> pd.DataFrame:
     """The price changes whose effective date a source states."""
-    return changes[(changes["source"] == "curated") | changes["note"].fillna("").str.contains(_DOCUMENTED)]
+    return changes[(changes["source"] == "curated") | changes["note"].fillna("").str.contains(pricing.DATED_CHANGE)]
 
 
 def catalog_summary(cat) -> dict:
@@ -50,6 +48,7 @@ def catalog_summary(cat) -> dict:
         "scores": int(len(scores)),
         "models_with_scores_by_metric": {k: int(v) for k, v in scores.groupby("metric")["model_id"].nunique().items()},
         "conflicts": int(len(cat.conflicts)),
+        "open_prices_by_last_observation": open_price_ages(cat),
         "skipped_rows": {source: sum(r["count"] for r in reasons.values())
                          for source, reasons in cat.manifest.get("skipped", {}).items()},
     }
@@ -65,7 +64,8 @@ def format_summary(summary: dict) -> str:
         if key == "snapshot":
             continue
         if isinstance(value, dict):
-            inner = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+            inner = ", ".join(f"{k} ({', '.join(f'{a.replace(chr(95), chr(32))} {b}' for a, b in v.items())})"
+                              if isinstance(v, dict) else f"{k} {v}" for k, v in value.items()) or "none"
             lines.append(f"  {key.replace('_', ' ')}: {inner}")
         else:
             lines.append(f"  {key.replace('_', ' ')}: {value}")
@@ -169,3 +169,35 @@ def sources_table(cat) -> pd.DataFrame:
     return pd.DataFrame([{"source": s["id"], "gives": s.get("gives", ""), "licence": s.get("licence", ""),
                           "version": packages.get(s["id"], s.get("version", "")), "url": s.get("url", "")}
                          for s in cat.sources])
+
+
+STALE_DAYS = 90  # an open price its source last observed longer ago than this is not re-observed
+
+
+def open_price_ages(cat) -> dict:
+    """Open-ended prices (no end date) by source: when the source last observed them (its newest
+    data, from the manifest) and how many are not re-observed within ``STALE_DAYS`` of the snapshot.
+    Curated rows have no observation date: each was checked on its own source page."""
+    observed = cat.manifest.get("observed", {})
+    open_prices = cat.prices[cat.prices["end_date"].isna()]
+    out = {}
+    for source, count in open_prices["source"].value_counts().sort_index().items():
+        day = observed.get(source)
+        age = (cat.snapshot_date - dt.date.fromisoformat(day)).days if day else None
+        out[source] = {"open_prices": int(count), "last_observed": day, "age_days": age,
+                       "not_reobserved": int(count) if age is not None and age > STALE_DAYS else 0}
+    return out
+
+
+def versions_table(cat) -> pd.DataFrame:
+    """Which model version each moving API name served, and when (``data/curated/versions.csv``)."""
+    columns = ["api_name", "host", "serves", "start_date", "end_date", "source_url", "note"]
+    frame = cat.versions[columns].copy()
+    for column in ("start_date", "end_date"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d").fillna("")
+    return frame.sort_values(["api_name", "host", "start_date"]).set_index(["api_name", "host"])
+
+
+def price_ages(cat) -> pd.DataFrame:
+    """``open_price_ages`` as a table, one row per source."""
+    return pd.DataFrame.from_dict(open_price_ages(cat), orient="index").rename_axis("source")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FIRST_PARTY_HOSTS", "canonical_host", "pricing_mode", "strip_date", "base_model_id", "slug",
+__all__ = ["FIRST_PARTY_HOSTS", "canonical_host", "pricing_mode", "variant_base", "strip_date", "base_model_id", "slug",
            "org_prefix", "infer_creator", "HOST_ALIASES", "ORG_CREATORS"]
 
 # genai-prices / model-prices provider ids that differ from models.dev's.
@@ -117,6 +117,10 @@ _PRICING_MODES = [
     (re.compile(r":web$"), "price with a web-search add-on"),
 ]
 
+# Ids that serve a model in a mode rather than name another model: its reasoning or non-reasoning
+# endpoint, a beta label, a "-latest" pointer, a ":thinking" switch, Google's stable "-001" build.
+_VARIANT_SUFFIX = re.compile(r"(-non-reasoning|-reasoning|-beta|-latest|-00\d|:thinking)$")
+
 _CLOSED_FAMILY = re.compile(r"^(gpt-[345]|chatgpt|claude|gemini-|grok)")
 
 
@@ -129,6 +133,15 @@ def canonical_host(provider_id: str) -> str:
 def pricing_mode(model_id: str) -> str | None:
     """What a mode id prices (``gpt-4o-mini:batch`` → "batch-tier price"), or None for a model."""
     return next((what for pattern, what in _PRICING_MODES if pattern.search(model_id)), None)
+
+
+def variant_base(model_id: str) -> str:
+    """The model a mode id serves: ``grok-4-fast-non-reasoning`` → ``grok-4-fast``, ``grok-3-beta`` →
+    ``grok-3``, ``gemini-2.0-flash-001`` → ``gemini-2.0-flash``; any other id is its own base."""
+    previous = None
+    while previous != model_id:
+        previous, model_id = model_id, _VARIANT_SUFFIX.sub("", model_id)
+    return model_id
 
 
 def strip_date(model_id: str) -> str:

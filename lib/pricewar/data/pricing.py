@@ -16,6 +16,10 @@ The three buying policies, side by side:
    model at its creator's price where the creator sells it (its resellers resell that API; a
    lower reseller price is a discount or a currency artefact), an open-weights model at any
    host (the cheapest way to buy that capability).
+
+A price interval belongs to an API name at a host; its ``version_id`` is the model version the
+name served then (``data/curated/versions.csv``). Openness, release date and scores are the
+version's.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ import pandas as pd
 
 from pricewar.defaults import BLEND_RATIO
 
-__all__ = ["in_force_mask", "in_force", "blended_price", "price_changes", "creator_else_median",
-           "reference_timeline", "as_bought"]
+__all__ = ["DATED_CHANGE", "CHANGE_CLASSES", "in_force_mask", "in_force", "blended_price", "price_changes",
+           "creator_else_median",
+           "reference_timeline", "as_bought", "with_versions"]
 
 
 def in_force_mask(prices: pd.DataFrame, day) -> pd.Series:
@@ -52,19 +57,42 @@ def blended_price(input_usd_per_mtok, output_usd_per_mtok, ratio: float = BLEND_
     return (ratio * input_usd_per_mtok + output_usd_per_mtok) / (ratio + 1)
 
 
-def price_changes(prices: pd.DataFrame, ratio: float = BLEND_RATIO) -> pd.DataFrame:
-    """Every change of an existing model's price at a host, largest cut first.
+# A price change is dated when the row that starts it states its date: a curated row (its
+# source_url), a genai-prices start-date constraint, or a model-prices entry marked "documented".
+DATED_CHANGE = r"^dated price change|start basis: documented"
+
+CHANGE_CLASSES = {
+    "repricing": "the provider changed the price of the same model version, on a date a source states",
+    "retarget": "the API name started serving another model version (data/curated/versions.csv)",
+    "promotion": "a promotional or temporary price started or ended (a note says promotional, or the price "
+                 "returned to its earlier level within 180 days)",
+    "source_switch": "the new value comes from another source, and nothing dates a change",
+    "unconfirmed": "a tracker saw a new value on its own date; no source dates or announces a change",
+    # set only by data/curated/classified_changes.csv
+    "region": "a price for another region or currency replaced the one shown (e.g. China-mainland CNY by international USD)",
+    "tiering": "another tier's price replaced the one shown (peak/off-peak, context length, text vs image tokens)",
+}
+
+
+def price_changes(prices: pd.DataFrame, ratio: float = BLEND_RATIO,
+                  classified: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every change of an existing model's price at a host, largest cut first, with what it was.
 
     A change is a new interval, starting the day the previous interval of the same
     (model_id, host) ended, whose input or output price differs from it (after a gap in the
     data nothing says when, or whether, the price changed). ``pct_change`` is the change of
-    the blended price in percent (negative = cut; ``kind`` says cut or increase);
-    ``source_changed`` marks changes between two sources, which may be the sources
-    disagreeing rather than the provider repricing.
+    the blended price in percent (negative = cut; ``kind`` says cut or increase).
+    ``change_class`` says what the change was (``CHANGE_CLASSES``, tested in that order after
+    retarget: a name that moved, a promotion, a source switch, an undated observation); only a
+    ``repricing`` is a provider changing a price. ``source_changed`` marks changes between two
+    sources; ``old_version_id`` and ``version_id`` the versions before and after.
+    ``classified`` (the catalog's ``classified_changes``: model_id, host, date, change_class)
+    overrides the rules where a curated source says what a change was.
     """
+    prices = with_versions(prices)
     ordered = prices.sort_values(["model_id", "host", "start_date"])
     previous = ordered.groupby(["model_id", "host"])[["input_usd_per_mtok", "output_usd_per_mtok", "end_date",
-                                                      "source"]].shift()
+                                                      "source", "version_id", "note"]].shift()
     contiguous = previous["end_date"].notna() & (previous["end_date"] == ordered["start_date"])
     changed = contiguous & (
         (ordered["input_usd_per_mtok"] != previous["input_usd_per_mtok"])
@@ -81,8 +109,46 @@ def price_changes(prices: pd.DataFrame, ratio: float = BLEND_RATIO) -> pd.DataFr
     out["pct_change"] = 100 * (out["new_blended_usd_per_mtok"] / out["old_blended_usd_per_mtok"] - 1)
     out["kind"] = np.where(out["pct_change"] < 0, "cut", "increase")
     out["source"], out["source_url"], out["note"] = rows["source"], rows["source_url"], rows["note"]
-    out["source_changed"] = rows["source"] != previous.loc[changed, "source"]
+    out["source_changed"] = rows["source"] != old["source"]
+    out["old_version_id"], out["version_id"] = old["version_id"], rows["version_id"]
+    out["change_class"] = _change_class(rows, old, _temporary(ordered).loc[rows.index])
+    if classified is not None and len(classified):
+        said = classified.set_index(["model_id", "host", "date"])["change_class"]
+        keys = pd.MultiIndex.from_frame(out[["model_id", "host", "date"]])
+        out["change_class"] = pd.Series(said.reindex(keys).to_numpy(), index=out.index).fillna(out["change_class"])
     return out.sort_values(["pct_change", "date", "model_id"], ignore_index=True)
+
+
+TEMPORARY_DAYS = 180  # a price that comes back within this many days was temporary
+
+
+def _temporary(ordered: pd.DataFrame) -> pd.Series:
+    """True for each interval (of ``ordered``, sorted by model, host and start) whose start is a
+    step of a temporary price: the same version's price left a level and came back to it within
+    ``TEMPORARY_DAYS`` (a launch discount that ended, a tracker's one-day flip)."""
+    temporary = pd.Series(False, index=ordered.index)
+    for _, group in ordered.groupby(["model_id", "host", "version_id"], sort=False):
+        if len(group) < 3:
+            continue
+        levels = list(zip(group["input_usd_per_mtok"], group["output_usd_per_mtok"]))
+        starts = group["start_date"].tolist()
+        for a in range(len(levels)):
+            for b in range(a + 2, len(levels)):
+                if (starts[b] - starts[a + 1]).days > TEMPORARY_DAYS:
+                    break
+                if levels[b] == levels[a]:
+                    temporary.loc[group.index[a + 1:b + 1]] = True  # every step from leaving to coming back
+    return temporary
+
+
+def _change_class(rows: pd.DataFrame, old: pd.DataFrame, temporary: pd.Series) -> np.ndarray:
+    """What each change was (``CHANGE_CLASSES``), first rule that applies."""
+    dated = (rows["source"] == "curated") | rows["note"].fillna("").str.contains(DATED_CHANGE)
+    promotional = (rows["note"].fillna("").str.contains("promotional", case=False)
+                   | old["note"].fillna("").str.contains("promotional", case=False) | temporary)
+    return np.select([rows["version_id"] != old["version_id"], promotional,
+                      (rows["source"] != old["source"]) & ~dated, ~dated],
+                     ["retarget", "promotion", "source_switch", "unconfirmed"], default="repricing")
 
 
 def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: float = BLEND_RATIO) -> pd.DataFrame:
@@ -90,10 +156,10 @@ def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: 
 
     The creator's own API where it prices the model that day, else the median across the
     hosts that do (``host`` is then "median of N", ``source`` "median of hosts"). Adds
-    ``blended_usd_per_mtok`` at ``ratio``, ``creator`` and the models' name, open_weights,
-    reasoning and release_date. Sorted by model_id.
+    ``blended_usd_per_mtok`` at ``ratio``, ``creator``, the ``version_id`` the name served
+    that day, and that version's name, open_weights, reasoning and release_date. Sorted by model_id.
     """
-    live = in_force(prices, day)
+    live = in_force(with_versions(prices), day)
     creator = models.set_index("model_id")["creator"]
     live = live.assign(creator=live["model_id"].map(creator))
     own = live[live["host"] == live["creator"]].drop_duplicates("model_id")
@@ -101,15 +167,15 @@ def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: 
     median = rest.groupby("model_id").agg(
         input_usd_per_mtok=("input_usd_per_mtok", "median"), output_usd_per_mtok=("output_usd_per_mtok", "median"),
         cached_input_usd_per_mtok=("cached_input_usd_per_mtok", "median"), hosts=("host", "nunique"),
-        creator=("creator", "first")).reset_index()
+        creator=("creator", "first"), version_id=("version_id", "first")).reset_index()
     median["host"] = "median of " + median["hosts"].astype(str)
     median["source"], median["source_url"] = "median of hosts", ""
     columns = ["model_id", "creator", "host", "input_usd_per_mtok", "output_usd_per_mtok",
-               "cached_input_usd_per_mtok", "source", "source_url"]
+               "cached_input_usd_per_mtok", "source", "source_url", "version_id"]
     table = pd.concat([own[columns], median[columns]], ignore_index=True)
     table["blended_usd_per_mtok"] = blended_price(table["input_usd_per_mtok"], table["output_usd_per_mtok"], ratio)
     flags = models.set_index("model_id")[["name", "open_weights", "reasoning", "release_date"]]
-    table = table.join(flags, on="model_id")
+    table = table.join(flags, on="version_id")
     return table.sort_values("model_id", ignore_index=True)
 
 
@@ -136,5 +202,10 @@ def as_bought(prices: pd.DataFrame, models: pd.DataFrame, open_at_any_host: bool
     at_creator = prices["host"] == prices["model_id"].map(info["creator"])
     keep = at_creator | ~prices["model_id"].isin(prices.loc[at_creator, "model_id"])
     if open_at_any_host and "open_weights" in info:
-        keep |= prices["model_id"].map(info["open_weights"]).fillna(False).astype(bool)
+        keep |= with_versions(prices)["version_id"].map(info["open_weights"]).fillna(False).astype(bool)
     return prices[keep]
+
+
+def with_versions(prices: pd.DataFrame) -> pd.DataFrame:
+    """``prices`` with a ``version_id`` column (the catalog's have one; a bare frame serves its own name)."""
+    return prices if "version_id" in prices else prices.assign(version_id=prices["model_id"])

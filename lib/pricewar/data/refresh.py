@@ -64,7 +64,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         sources = [models_dev.load(), model_prices.load(snapshot_date), genai_prices.load(snapshot_date)]
     tables = build.build_tables(snapshot_date, sources, curated_typed)
     known = set(tables.models["model_id"])
-    for table in ("prices", "scores", "aliases", "unscored", "retirements"):
+    for table in ("prices", "scores", "aliases", "unscored", "retirements", "versions", "classified_changes"):
         problems += schema.check_table(curated_text[table], table, relative(folder / f"{table}.csv"),
                                        snapshot_date=snapshot_date, columns=schema.CURATED_COLUMNS[table],
                                        known_models=known)
@@ -74,6 +74,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "pricewar_version": __version__,
         "packages": {s.name: s.version for s in sources},
+        "observed": {s.name: s.observed_on.isoformat() for s in sources if s.observed_on},
         "precedence": build.PRECEDENCE,
         "skipped": tables.skipped,
         "unscored": dict(zip(curated_text["unscored"]["model_id"], curated_text["unscored"]["reason"])),

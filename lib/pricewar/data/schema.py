@@ -41,7 +41,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "end_date": ("date", False), "input_usd_per_mtok": ("price", True),
         "output_usd_per_mtok": ("price", True), "cached_input_usd_per_mtok": ("price", False),
         "source": ("str", True), "source_version": ("str", False), "source_url": ("url", False),
-        "note": ("str", False),
+        "note": ("str", False), "version_id": ("id", True),
     },
     "scores": {
         "model_id": ("id", True), "metric": ("id", True), "score": ("score", True),
@@ -52,7 +52,14 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     "unscored": {"model_id": ("id", True), "reason": ("str", True), "checked_on": ("date", True)},
     # host "all": the creator shut the model down, and every host's price ends with it
     "retirements": {"model_id": ("id", True), "host": ("id", True), "retired_date": ("date", True),
-                    "source_url": ("url", True), "note": ("str", False)},
+                    "source_url": ("url", True), "note": ("str", False), "replacement": ("id", False)},
+    # what a price change was, where the rules of pricing.price_changes cannot tell (a curated judgement)
+    "classified_changes": {"model_id": ("id", True), "host": ("id", True), "date": ("date", True),
+                           "change_class": ("id", True), "source_url": ("url", True), "note": ("str", False)},
+    # which model version an API name served at a host ("all": every host) from start_date to end_date
+    "versions": {"api_name": ("id", True), "host": ("id", True), "serves": ("id", True),
+                 "start_date": ("date", True), "end_date": ("date", False), "source_url": ("url", True),
+                 "note": ("str", False)},
     # sourced defaults for self-hosting: a GPU's hourly price, a model's serving throughput
     "self_hosting": {
         "id": ("id", True), "kind": ("id", True), "value": ("positive", True), "unit": ("str", True),
@@ -78,8 +85,17 @@ CURATED_COLUMNS = {
     "scores": ["model_id", "metric", "score", "as_of", "applies_from", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
     "unscored": ["model_id", "reason", "checked_on"],
-    "retirements": ["model_id", "host", "retired_date", "source_url", "note"],
+    "retirements": ["model_id", "host", "retired_date", "source_url", "note", "replacement"],
+    "versions": ["api_name", "host", "serves", "start_date", "end_date", "source_url", "note"],
+    "classified_changes": ["model_id", "host", "date", "change_class", "source_url", "note"],
 }
+
+# Columns that name a model, checked against the models table (default: model_id).
+MODEL_COLUMNS = {"versions": ["api_name", "serves"], "retirements": ["model_id", "replacement"]}
+
+# Columns added to a snapshot table after snapshots were first written: an older snapshot may lack
+# them, and the typed table then fills them in (``typed``).
+LATER_COLUMNS = {"prices": {"version_id": "model_id"}, "retirements": {"replacement": None}}
 
 # Natural keys: two rows with the same key are duplicates.
 KEYS = {
@@ -90,6 +106,8 @@ KEYS = {
     "conflicts": ["model_id", "host", "start_date", "other_source"],
     "unscored": ["model_id"],
     "retirements": ["model_id", "host"],
+    "versions": ["api_name", "host", "start_date"],
+    "classified_changes": ["model_id", "host", "date"],
     "self_hosting": ["id"],
 }
 
@@ -130,6 +148,8 @@ def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt
                 require_rows: bool = False, require_http_source: bool = False) -> list[Problem]:
     """Every problem of one text table: columns, values, dates, duplicates, overlaps, unknown ids."""
     expected = columns if columns is not None else list(TABLES[table])
+    later = LATER_COLUMNS.get(table, {})
+    expected = [col for col in expected if col in frame.columns or col not in later]
     problems = [Problem(file, 1, col, "", "missing column") for col in expected if col not in frame.columns]
     if problems:
         return problems
@@ -138,11 +158,20 @@ def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt
     line = frame.index.to_series() + 2
     problems += _check_values(frame, table, file, line, expected, snapshot_date, require_http_source)
     problems += _check_duplicates(frame, table, file, line)
-    if known_models is not None and "model_id" in frame.columns:
-        unknown = (frame["model_id"] != "") & ~frame["model_id"].isin(known_models)
-        problems += _flag(frame, file, line, unknown, "model_id", "unknown model_id: not in the models table")
+    for column in MODEL_COLUMNS.get(table, ["model_id"]) if known_models is not None else []:
+        if column in frame.columns:
+            unknown = (frame[column] != "") & ~frame[column].isin(known_models)
+            problems += _flag(frame, file, line, unknown, column, f"unknown {column}: not in the models table")
     if table in ("prices", "conflicts"):
         problems += _check_intervals(frame, file, line, overlaps=table == "prices")
+    if table == "versions":
+        problems += _check_intervals(frame.rename(columns={"api_name": "model_id"}), file, line, overlaps=True)
+    if table == "classified_changes":
+        from pricewar.data.pricing import CHANGE_CLASSES
+
+        unknown = (frame["change_class"] != "") & ~frame["change_class"].isin(list(CHANGE_CLASSES))
+        problems += _flag(frame, file, line, unknown, "change_class",
+                          f"not a change class ({', '.join(CHANGE_CLASSES)})")
     if table == "prices":
         problems += _check_per_1k(frame, file, line)
     return problems
@@ -358,8 +387,15 @@ def _entry_problem(value, kind: str, required: bool, snapshot_date: dt.date | No
 
 
 def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Convert a validated text table to typed columns (dates, floats, nullable booleans)."""
+    """Convert a validated text table to typed columns (dates, floats, nullable booleans).
+
+    A column added later (``LATER_COLUMNS``) that an older snapshot lacks is filled in: from the
+    column it names, else empty.
+    """
     out = frame.copy()
+    for column, fill in LATER_COLUMNS.get(table, {}).items():
+        if column not in out.columns:
+            out[column] = out[fill] if fill else ""
     for column in out.columns:
         kind = TABLES[table].get(column, ("str", False))[0]
         values = out[column].astype(str).str.strip()
@@ -383,9 +419,9 @@ def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
 
     - A curated price that a package prices differently on the same day is fixed
       or explained: its note says ``disagrees: <why>``.
-    - Every model with a curated price has at least one capability score, or is
-      listed in ``data/curated/unscored.csv`` with the reason none was found
-      (``unscored``: model_id → reason, carried in the snapshot's manifest).
+    - Every model with a curated price has at least one capability score (its own, or one
+      of a version it served, ``versions``), or is listed in ``data/curated/unscored.csv``
+      with the reason none was found (``unscored``: model_id → reason, in the manifest).
     """
     prices, conflicts, scores = frames["prices"], frames["conflicts"], frames["scores"]
     line = prices.index.to_series() + 2
@@ -403,6 +439,9 @@ def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
                     f"{conflict.other_source} ({conflict.other_input_usd_per_mtok}/{conflict.other_output_usd_per_mtok} "
                     f"on {conflict.start_date}): fix data/curated/prices.csv or explain with '{EXPLAINED} …' in its note"))
     scored = set(scores["model_id"]) | set(unscored)
+    versions = frames.get("versions")
+    if versions is not None and len(versions):  # a moving name is scored through the versions it served
+        scored |= set(versions.loc[versions["serves"].isin(scored), "api_name"])
     for model_id, rows in curated.groupby("model_id", sort=True):
         if model_id not in scored:
             idx = rows.index[0]

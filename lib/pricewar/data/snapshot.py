@@ -23,9 +23,11 @@ from pathlib import Path
 from pricewar.data.paths import relative, snapshots_dir
 from pricewar.errors import SnapshotError, ValidationError
 
-__all__ = ["TABLE_FILES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest"]
+__all__ = ["TABLE_FILES", "LATER_TABLES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest"]
 
-TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts"]
+TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts", "versions", "classified_changes"]
+# Tables added after snapshots were first written: a snapshot built before lacks them (they are empty).
+LATER_TABLES = {"versions", "classified_changes"}
 # Report inputs, copied byte for byte into the snapshot by a refresh: name -> file name.
 INPUT_FILES = {"anchors": "anchors.yaml", "claims": "claims.yaml", "sources": "sources.yaml",
                "self_hosting": "self_hosting.csv"}

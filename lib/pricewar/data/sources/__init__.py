@@ -14,6 +14,7 @@ then uses the release date or skips the row, counted).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
@@ -32,6 +33,11 @@ class SourceData:
     aliases: list[dict] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)
+    # models the source says their provider removed: {"host", "raw_id", "as_of"} (the source's data
+    # date, by which it was gone; the source does not say since when)
+    removed: list[dict] = field(default_factory=list)
+    # the date of the source's newest data: its current prices were last observed then
+    observed_on: dt.date | None = None
 
     def skip(self, reason: str, example: str) -> None:
         """Count a row left out, keeping a few examples for the manifest."""

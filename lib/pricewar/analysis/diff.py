@@ -8,7 +8,7 @@ from pricewar.analysis import frontier, tiers
 from pricewar.data import pricing
 from pricewar.defaults import BLEND_RATIO, METRIC
 
-__all__ = ["diff_snapshots", "previous_snapshot", "as_json"]
+__all__ = ["diff_snapshots", "what_changed", "change_phrase", "previous_snapshot", "as_json"]
 
 
 def _current(cat) -> pd.DataFrame:
@@ -46,6 +46,46 @@ def diff_snapshots(old, new, metric: str = METRIC, ratio: float = BLEND_RATIO) -
                              .sort_values("model_id", ignore_index=True),
         "new_frontier_models": sorted(set(new_front["model_id"]) - old_front),
     }
+
+
+def what_changed(old, new, metric: str = METRIC, ratio: float = BLEND_RATIO) -> dict:
+    """What an executive needs to know changed from ``old`` to ``new`` (two catalogs).
+
+    ``new_models``, ``new_frontier_models`` (``diff_snapshots``); ``repricings``: the creators' list
+    prices repriced after the old snapshot's date, up to the new one (repricings only, largest cut
+    first); ``retirements`` that took effect in between; ``claims``: the article's claims whose
+    verdict changed (the new register on both catalogs, so a change is the data's, not the register's).
+    """
+    from pricewar.analysis import claims, trends
+
+    base = diff_snapshots(old, new, metric, ratio)
+    start, end = pd.Timestamp(old.snapshot_date), pd.Timestamp(new.snapshot_date)
+    changes = trends.repricings(trends.first_party_changes(new, ratio=ratio))
+    repriced = changes[(changes["date"] > start) & (changes["date"] <= end)]
+    retired = [r for r in new.manifest.get("retirements", []) if start < pd.Timestamp(r["retired_date"]) <= end]
+    register = claims.load_register(new)
+    before = claims.evaluate_register(old, ratio=ratio, register=register).set_index("id")["verdict"]
+    after = claims.evaluate_register(new, ratio=ratio, register=register).set_index("id")
+    moved = after[after["verdict"] != before.reindex(after.index)]
+    return {
+        "old": old.snapshot_id, "new": new.snapshot_id, "new_models": base["new_models"],
+        "new_frontier_models": base["new_frontier_models"],
+        "repricings": repriced[["date", "model_id", "host", "old_blended_usd_per_mtok", "new_blended_usd_per_mtok",
+                                "pct_change", "source_url"]].reset_index(drop=True),
+        "retirements": pd.DataFrame(retired, columns=["model_id", "host", "retired_date", "replacement", "source_url"]),
+        "claims": pd.DataFrame({"claim": moved["claim"], "was": before.reindex(moved.index),
+                                "now": moved["verdict"]}).reset_index(names="id"),
+    }
+
+
+def change_phrase(changes: dict | None, snapshot_id: str) -> str:
+    """One sentence for ``what_changed`` (or for no earlier snapshot)."""
+    if changes is None:
+        return f"There is no snapshot before {snapshot_id}: nothing to compare yet."
+    frontier = ", ".join(changes["new_frontier_models"]) or "none"
+    return (f"From {changes['old']} to {changes['new']}: {len(changes['new_models'])} new models, "
+            f"{len(changes['repricings'])} list-price repricings, {len(changes['retirements'])} retirements, "
+            f"{len(changes['claims'])} claim verdicts changed; new on the frontier: {frontier}.")
 
 
 def previous_snapshot(snapshot_id: str, root=None) -> str | None:

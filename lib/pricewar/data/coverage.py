@@ -11,7 +11,7 @@ from pricewar.data import pricing
 __all__ = ["documented_changes", "catalog_summary", "format_summary", "conflict_table", "conflict_records",
            "format_conflicts", "models_by_creator", "price_coverage", "source_freshness", "conflict_counts",
            "skipped_rows", "retirements", "sources_table", "open_price_ages", "versions_table",
-           "price_ages"]
+           "price_ages", "data_age", "age_phrase", "announced_changes"]
 
 
 def documented_changes(changes: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +177,8 @@ STALE_DAYS = 90  # an open price its source last observed longer ago than this i
 def open_price_ages(cat) -> dict:
     """Open-ended prices (no end date) by source: when the source last observed them (its newest
     data, from the manifest) and how many are not re-observed within ``STALE_DAYS`` of the snapshot.
-    Curated rows have no observation date: each was checked on its own source page."""
+    Curated rows have no observation date (each was checked on its own source page), nor do
+    genai-prices' (the package carries no data date)."""
     observed = cat.manifest.get("observed", {})
     open_prices = cat.prices[cat.prices["end_date"].isna()]
     out = {}
@@ -201,3 +202,42 @@ def versions_table(cat) -> pd.DataFrame:
 def price_ages(cat) -> pd.DataFrame:
     """``open_price_ages`` as a table, one row per source."""
     return pd.DataFrame.from_dict(open_price_ages(cat), orient="index").rename_axis("source")
+
+
+def data_age(cat) -> dict:
+    """How old the snapshot's numbers are: the snapshot date, the newest package observation of
+    current prices, the newest score date, and how many models released since then (priced by
+    their creator) have no score — plain types, for a page's header."""
+    observed = sorted(cat.manifest.get("observed", {}).values())
+    newest_score = cat.scores["as_of"].max()
+    first_party = cat.prices[cat.prices["host"] == cat.prices["model_id"].map(cat.models.set_index("model_id")["creator"])]
+    released = cat.models.set_index("model_id")["release_date"]
+    scored = set(cat.scores["model_id"])
+    newer = {m for m in set(first_party["version_id"]) if m in released.index and released[m] > newest_score}
+    return {"snapshot": cat.snapshot_id, "prices_observed": observed[-1] if observed else None,
+            "newest_score": None if pd.isna(newest_score) else newest_score.date().isoformat(),
+            "unscored_since": len(newer - scored)}
+
+
+def age_phrase(age: dict) -> str:
+    """``data_age`` as one line for a page."""
+    return (f"Data: snapshot {age['snapshot']} · prices observed up to {age['prices_observed'] or 'n/a'} · "
+            f"scores up to {age['newest_score'] or 'n/a'} ({age['unscored_since']} models released since have no score)")
+
+
+def announced_changes(cat, days: int = 90) -> pd.DataFrame:
+    """Price changes the providers have announced for the next ``days`` after the snapshot: announced
+    prices that start then, and current prices whose announced end falls then (USD per 1M tokens)."""
+    day = pd.Timestamp(cat.snapshot_date)
+    until = day + pd.Timedelta(days=days)
+    starts = cat.announced[(cat.announced["start_date"] > day) & (cat.announced["start_date"] <= until)]
+    ends = cat.prices[(cat.prices["end_date"] > day) & (cat.prices["end_date"] <= until)]
+    rows = [{"date": r.start_date, "model_id": r.model_id, "host": r.host, "change": "new price",
+             "input_usd_per_mtok": r.input_usd_per_mtok, "output_usd_per_mtok": r.output_usd_per_mtok,
+             "source_url": r.source_url} for r in starts.itertuples()]
+    rows += [{"date": r.end_date, "model_id": r.model_id, "host": r.host, "change": "current price ends",
+              "input_usd_per_mtok": r.input_usd_per_mtok, "output_usd_per_mtok": r.output_usd_per_mtok,
+              "source_url": r.source_url} for r in ends.itertuples()]
+    frame = pd.DataFrame(rows, columns=["date", "model_id", "host", "change", "input_usd_per_mtok",
+                                        "output_usd_per_mtok", "source_url"])
+    return frame.sort_values(["date", "model_id", "change"], ignore_index=True)

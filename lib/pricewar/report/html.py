@@ -38,11 +38,16 @@ def exporter():
     return html_exporter
 
 
-def to_html(nb, title: str, footer: dict, error: str | None = None, bundle: str | None = None) -> str:
-    """A self-contained HTML page of an executed notebook: no code, no network, charts inlined."""
+def to_html(nb, title: str, footer: dict, error: str | None = None, bundle: str | None = None,
+            age: str | None = None, notice: str | None = None) -> str:
+    """A self-contained HTML page of an executed notebook: no code, no network, charts inlined.
+
+    ``age`` (how old the data is) is shown above the report's title, ``notice`` (e.g. a failed
+    data update) as a banner.
+    """
     nb = nb.copy()
     nb.metadata = {**nb.metadata, "title": title}  # the page's <title>; the notebook's own heading leads the page
-    resources = {"pricewar": {"title": title, "footer": footer, "error": error,
+    resources = {"pricewar": {"title": title, "footer": footer, "error": error, "age": age, "notice": notice,
                               "bundle": bundle if bundle is not None else vega_bundle()}}
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body

@@ -11,7 +11,7 @@ import functools
 from pricewar.report.html import TEMPLATE_DIR
 from pricewar.report.record import format_value
 
-__all__ = ["index_html", "topic_reports"]
+__all__ = ["index_html", "delta_phrase", "topic_reports"]
 
 
 @functools.cache
@@ -21,6 +21,7 @@ def _template():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["headline"] = format_value
+    env.filters["delta"] = delta_phrase
     return env.get_template("run-index.html.j2")
 
 
@@ -30,6 +31,18 @@ def index_html(run: dict) -> str:
     failed = sum(r["status"] != "ok" for r in run["reports"])
     summary = "all reports succeeded" if not failed else f"{failed} of {len(run['reports'])} reports failed"
     return _template().render(run=run, reports=reports, summary=summary)
+
+
+def delta_phrase(headline: dict) -> str:
+    """A headline's change against the previous run: "▲ from 5.1", "▼ from 7", "unchanged", "new"."""
+    old, new = headline.get("previous"), headline.get("value")
+    if old is None or new is None:
+        return "no earlier value" if old is None else "no value now"
+    if old == new:
+        return "unchanged"
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
+        return f"{'▲' if new > old else '▼'} from {format_value(old)}"
+    return f"was {format_value(old)}"
 
 
 def topic_reports(manifest_entries: list[dict]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -245,7 +246,8 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
         "Git commit": context["git_commit"],
         "Generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
     }
-    page = html.to_html(nb, report["title"], footer, error=error, bundle=Path(bundle_path).read_text())
+    page = html.to_html(nb, report["title"], footer, error=error, bundle=Path(bundle_path).read_text(),
+                        age=context.get("age"), notice=context.get("notice"))
     (Path(folder) / f"{report['name']}.html").write_text(page, encoding="utf-8")
     return {"status": "failed" if error else "ok", "error": error, "duration_s": round(duration, 2),
             "headlines": headlines}
@@ -265,8 +267,15 @@ def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
 
 
 def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overrides: dict | None = None,
-        out: Path = PROJECT_ROOT / "reports", jobs: int | None = None, quiet: bool = False) -> int:
-    """Execute the selected reports; return the exit code (see module docstring)."""
+        out: Path = PROJECT_ROOT / "reports", jobs: int | None = None, quiet: bool = False,
+        keep: int | None = None) -> int:
+    """Execute the selected reports; return the exit code (see module docstring).
+
+    Each headline is compared with the previous run in ``out``; ``keep`` prunes all but the
+    ``keep`` newest run folders afterwards (never the newest, never ``latest``).
+    """
+    if keep is not None and keep < 1:
+        raise RunError(f"--keep {keep}: keep at least 1 run")
     reports = _select(load_manifest(Path(manifest)), names, overrides, manifest)
     jobs = max(1, jobs or os.cpu_count() or 1)
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -282,7 +291,8 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     try:
         # in a worker: papermill is imported there anyway, so the main process never pays for it
         declared = executor.submit(check_parameters, reports).result()
-        pinned, context = _pin_snapshots(reports, declared)
+        pinned, context = _pin_snapshots(reports, declared, previous_run(out))
+        context.update(executor.submit(_data_notes, context["snapshot"]).result())
         out.mkdir(parents=True, exist_ok=True)
         run_id = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
         while (out / run_id).exists():
@@ -301,6 +311,10 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     failed = [r for r in run_record["reports"] if r["status"] != "ok"]
     if not failed:
         _point_latest(out, run_id)
+    if keep is not None:
+        pruned = prune_runs(out, keep)
+        if pruned and not quiet:
+            print(f"pruned {len(pruned)} older run folder(s): {', '.join(pruned)}")
     if not quiet or failed:
         print(f"run {run_id}: {len(pinned) - len(failed)} ok, {len(failed)} failed → {out / run_id}/index.html",
               file=sys.stderr if failed else sys.stdout)
@@ -320,16 +334,71 @@ def _select(reports: list[Report], names: list[str] | None, overrides: dict | No
     return reports
 
 
-def _pin_snapshots(reports: list[Report], declared: dict) -> tuple[list[Report], dict]:
-    """The reports with ``snapshot`` pinned to a concrete id, and the run's context for the footers."""
+def _pin_snapshots(reports: list[Report], declared: dict, previous: dict | None = None) -> tuple[list[Report], dict]:
+    """The reports with ``snapshot`` pinned to a concrete id, and the run's context for the footers.
+
+    A report that declares ``previous_snapshot`` and is not given one compares with the previous
+    run's snapshot, when that differs from its own.
+    """
     pinned, snapshots = [], set()
     for report in reports:
         parameters, snapshot_id = _resolve_snapshot(report.parameters, declared[report.notebook])
+        earlier = (previous or {}).get("snapshot")
+        if ("previous_snapshot" in declared[report.notebook] and "previous_snapshot" not in parameters
+                and earlier and earlier != snapshot_id and "," not in earlier):
+            parameters = {**parameters, "previous_snapshot": earlier}
         snapshots.add(snapshot_id)
         pinned.append(Report(report.name, report.notebook, report.title, parameters, report.order))
     context = {"snapshot": ", ".join(sorted(snapshots)), "package_version": __version__,
-               "git_commit": git_commit()}
+               "git_commit": git_commit(), "previous_run": (previous or {}).get("run_id")}
     return pinned, context
+
+
+def _data_notes(snapshots: str) -> dict:
+    """Worker: the data's age for the pages (``coverage.age_phrase`` of the run's snapshot), and a
+    notice when the last ``pricewar data update`` failed."""
+    from pricewar.data import catalog, coverage, update
+
+    notes = {}
+    if "," not in snapshots:
+        notes["age"] = coverage.age_phrase(coverage.data_age(catalog.load(snapshots)))
+    last = update.last_update()
+    if last and last.get("status") == "failed" and last.get("date", "") > snapshots:
+        reason = last.get("message", "").splitlines()[0] if last.get("message") else "no reason recorded"
+        notes["notice"] = (f"The data update of {last['date']} failed ({reason}); these reports use the last good "
+                           f"snapshot, {snapshots}.")
+    return notes
+
+
+RUN_ID = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}(-2)*$")
+
+
+def run_folders(out: Path) -> list[Path]:
+    """The run folders under ``out``, oldest first."""
+    out = Path(out)
+    return sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and RUN_ID.match(p.name)) \
+        if out.is_dir() else []
+
+
+def previous_run(out: Path) -> dict | None:
+    """The run record (run.json) of the newest run folder under ``out``, or None."""
+    for folder in reversed(run_folders(out)):
+        record = folder / "run.json"
+        if record.exists():
+            return json.loads(record.read_text())
+    return None
+
+
+def prune_runs(out: Path, keep: int) -> list[str]:
+    """Remove all but the ``keep`` newest run folders; never the newest, never the target of ``latest``."""
+    out = Path(out)
+    folders = run_folders(out)
+    latest = (out / "latest").resolve().name if (out / "latest").is_symlink() else None
+    spared = {p.name for p in folders[-keep:]} | {latest}
+    pruned = [p.name for p in folders if p.name not in spared]
+    for name in pruned:
+        shutil.rmtree(out / name)
+    return pruned
 
 
 def _execute_all(executor, pinned: list[Report], staging: Path, context: dict, run_id: str, jobs: int,
@@ -344,7 +413,8 @@ def _execute_all(executor, pinned: list[Report], staging: Path, context: dict, r
     results = _watch(futures, quiet)
     executor.shutdown(wait=True)
     run_record = {
-        "run_id": run_id, "snapshot": context["snapshot"], "package_version": __version__,
+        "run_id": run_id, "snapshot": context["snapshot"], "previous_run": context.get("previous_run"),
+        "data_age": context.get("age"), "notice": context.get("notice"), "package_version": __version__,
         "git_commit": context["git_commit"], "kernel": kernel, "jobs": jobs,
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -352,10 +422,21 @@ def _execute_all(executor, pinned: list[Report], staging: Path, context: dict, r
                      "html": f"{r.name}.html", "ipynb": f"{r.name}.ipynb", **results[r.name]}
                     for r in pinned],
     }
+    _compare_headlines(run_record, previous_run(staging.parent))
     (staging / "run.json").write_text(json.dumps(run_record, indent=2) + "\n")
     (staging / "index.html").write_text(index.index_html(run_record), encoding="utf-8")
     staging.chmod(0o755)  # mkdtemp makes it private; reports are meant to be read
     return run_record
+
+
+def _compare_headlines(run_record: dict, previous: dict | None) -> None:
+    """Give each headline the previous run's value of the same report and key (``previous``), if any."""
+    before = {(r["name"], h["key"]): h.get("value") for r in (previous or {}).get("reports", [])
+              for h in r.get("headlines", [])}
+    for report in run_record["reports"]:
+        for headline in report.get("headlines", []):
+            if (report["name"], headline["key"]) in before:
+                headline["previous"] = before[(report["name"], headline["key"])]
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

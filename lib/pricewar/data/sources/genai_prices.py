@@ -68,7 +68,7 @@ def _equals_values(clause) -> list[str]:
 
 def rows_from_genai_prices(providers: list, version: str, snapshot_date: dt.date) -> SourceData:
     """Price intervals and aliases from genai-prices ``Provider`` objects."""
-    out = SourceData(PACKAGE, version, observed_on=snapshot_date)  # the package carries no data date
+    out = SourceData(PACKAGE, version)  # the package carries no data date: its observations are undated
     for provider in sorted(providers, key=lambda p: p.id):
         host = canonical_host(provider.id)
         url = (provider.pricing_urls or [""])[0]

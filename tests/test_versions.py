@@ -171,3 +171,23 @@ def test_notebook_01s_cuts_are_repricings_and_the_fake_moves_are_set_aside(cat):
     # each 2026 increase left as a repricing is dated by the provider's own page
     assert set(increases["model_id"]) == {"deepseek-v4-pro", "deepseek-v4-flash", "mercury-2.5"}
     assert increases["source_url"].str.contains(r"deepseek\.com|inceptionlabs\.ai").all()
+
+
+def test_data_coverage_lists_the_recent_models_without_a_score(capsys):
+    assert cli.main(["data", "coverage", "--until", "2026-06-30", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["models"] > 100 and 0 < report["scored"] < report["models"]
+    unscored = {m["model_id"] for m in report["unscored"]}
+    assert "deepseek-v4-pro" in unscored and "gpt-5" not in unscored  # gpt-5 has an Epoch score
+
+
+def test_every_curated_row_has_a_source_kind_and_the_share_is_reported(cat):
+    from pricewar.data import coverage, provenance
+
+    assert provenance.source_kind("https://web.archive.org/web/2024/https://openai.com/api/pricing/") == "archive"
+    assert provenance.source_kind("https://platform.claude.com/docs/en/about-claude/pricing") == "first-party"
+    assert provenance.source_kind("https://github.com/mistralai/platform-docs-public/blob/x/a.ts") == "first-party"
+    assert provenance.source_kind("https://github.com/simonw/llm-prices/blob/main/data/mistral.json") == "secondary"
+    kinds = coverage.source_kinds(cat)
+    assert set(kinds.columns) >= {"first-party", "archive", "secondary"}
+    assert kinds.loc["all", ["first-party", "archive", "secondary"]].sum() > 400

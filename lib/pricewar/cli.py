@@ -120,6 +120,28 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_coverage(args) -> int:
+    from pricewar.data import catalog, coverage
+
+    cat = catalog.load(args.snapshot)
+    table = coverage.score_coverage(cat, args.metric, since=args.since, until=args.until and str(args.until))
+    scored = int(table["score"].notna().sum())
+    if args.json:
+        _print_json({"snapshot": cat.snapshot_id, "metric": args.metric, "models": len(table), "scored": scored,
+                     "unscored": table[table["score"].isna()].assign(
+                         release_date=table["release_date"].dt.strftime("%Y-%m-%d"))[
+                         ["model_id", "creator", "release_date"]].to_dict("records")})
+        return 0
+    share = 100 * scored / len(table) if len(table) else 0.0
+    print(f"{scored} of {len(table)} text models released since {args.since} by the largest creators, priced by "
+          f"their creator, have a {args.metric} score ({share:.0f}%; snapshot {cat.snapshot_id})")
+    for creator, part in table.groupby("creator"):
+        missing = part[part["score"].isna()]
+        print(f"  {creator}: {part['score'].notna().sum()} of {len(part)} scored"
+              + (f"; no score: {', '.join(missing['model_id'])}" if len(missing) else ""))
+    return 0
+
+
 def cmd_run(args) -> int:
     from pathlib import Path
 
@@ -319,6 +341,12 @@ def _add_data(sub, snapshot, as_json) -> None:
     validate.add_argument("--summary", action="store_true", help="print what the catalog holds")
     validate.add_argument("--conflicts", action="store_true", help="list where sources disagree")
     validate.set_defaults(func=cmd_validate)
+    cov = data_sub.add_parser("coverage", parents=[snapshot, as_json],
+                              help="which recent models of the largest creators have a capability score")
+    cov.add_argument("--metric", default="gpqa_diamond", help="capability metric (default: gpqa_diamond)")
+    cov.add_argument("--since", default="2025-07-01", help="released on or after this day (default: 2025-07-01)")
+    cov.add_argument("--until", type=_date, help="released on or before this day (default: the snapshot date)")
+    cov.set_defaults(func=cmd_coverage)
     diff = data_sub.add_parser("diff", parents=[as_json], help="what changed between two snapshots")
     diff.add_argument("old", help="older snapshot id (a date)")
     diff.add_argument("new", help="newer snapshot id (a date, or latest)")

@@ -7,11 +7,13 @@ import datetime as dt
 import pandas as pd
 
 from pricewar.data import pricing
+from pricewar.defaults import METRIC
 
 __all__ = ["documented_changes", "catalog_summary", "format_summary", "conflict_table", "conflict_records",
            "format_conflicts", "models_by_creator", "price_coverage", "source_freshness", "conflict_counts",
            "skipped_rows", "retirements", "sources_table", "open_price_ages", "versions_table",
-           "price_ages", "data_age", "age_phrase", "announced_changes"]
+           "price_ages", "data_age", "age_phrase", "announced_changes",
+           "source_kinds", "score_coverage"]
 
 
 def documented_changes(changes: pd.DataFrame) -> pd.DataFrame:
@@ -241,3 +243,56 @@ def announced_changes(cat, days: int = 90) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["date", "model_id", "host", "change", "input_usd_per_mtok",
                                         "output_usd_per_mtok", "source_url"])
     return frame.sort_values(["date", "model_id", "change"], ignore_index=True)
+
+
+def source_kinds(cat) -> pd.DataFrame:
+    """Curated rows by the kind of source they cite (``provenance.source_kind``), per table, with the
+    share of first-party and archived sources (percent)."""
+    from pricewar.data import provenance
+
+    tables = {
+        "prices": cat.prices.loc[cat.prices["source"] == "curated", "source_url"],
+        "models": cat.models.loc[cat.models["source"] == "curated", "source_url"],
+        "scores": cat.scores["source_url"],
+        "retirements": pd.Series([r["source_url"] for r in cat.manifest.get("retirements", [])], dtype=str),
+        "versions": cat.versions["source_url"],
+        "classified_changes": cat.classified_changes["source_url"],
+    }
+    rows = []
+    for table, urls in tables.items():
+        kinds = urls.fillna("").map(provenance.source_kind).value_counts()
+        row = {"table": table, **{kind: int(kinds.get(kind, 0)) for kind in provenance.KINDS}}
+        total = sum(row[k] for k in provenance.KINDS)
+        row["first_party_or_archive_pct"] = round(100 * (row["first-party"] + row["archive"]) / total, 1) if total else None
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    totals = frame[provenance.KINDS].sum()
+    frame.loc[len(frame)] = {"table": "all", **totals.to_dict(),
+                             "first_party_or_archive_pct": round(100 * (totals["first-party"] + totals["archive"]) / totals.sum(), 1)}
+    return frame.set_index("table")
+
+
+# Ids of models that do not answer text prompts with text (embedding, speech, image, video, moderation).
+NOT_TEXT = r"embed|tts|whisper|transcri|speech|audio|image|imagen|veo|sora|dall-e|realtime|moderation|live|lyria|rerank"
+
+
+def score_coverage(cat, metric: str = METRIC, since: str = "2025-07-01", until: str | None = None,
+                   creators: int = 8) -> pd.DataFrame:
+    """The text models released between ``since`` and ``until`` (default: the snapshot date) by the
+    ``creators`` largest creators (by models in the catalog) that have a first-party price, each
+    with its ``metric`` score or NaN: the models a report cannot place on a capability axis."""
+    models = cat.models.set_index("model_id")
+    top = list(cat.models.loc[cat.models["creator"] != "unknown", "creator"].value_counts().head(creators).index)
+    first_party = cat.prices[cat.prices["host"] == cat.prices["model_id"].map(models["creator"])]
+    versions = set(first_party["version_id"])
+    released = models["release_date"]
+    end = pd.Timestamp(until or cat.snapshot_date)
+    text = models["output_modalities"].fillna("").isin(["", "text"]) & ~models.index.str.contains(NOT_TEXT)
+    chosen = [m for m in versions if m in models.index and models.at[m, "creator"] in top and text[m]
+              and pd.notna(released[m]) and pd.Timestamp(since) <= released[m] <= end]
+    scores = cat.scores[cat.scores["metric"] == metric].groupby("model_id")["score"].max()
+    frame = pd.DataFrame({"model_id": chosen})
+    frame["creator"] = frame["model_id"].map(models["creator"])
+    frame["release_date"] = frame["model_id"].map(released)
+    frame["score"] = frame["model_id"].map(scores)
+    return frame.sort_values(["creator", "release_date", "model_id"], ascending=[True, False, True], ignore_index=True)

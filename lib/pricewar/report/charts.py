@@ -134,9 +134,10 @@ def cut_timeline(cuts, finding: str, source: str) -> alt.Chart:
     return titled(chart, finding, source)
 
 
-def tier_map(points, frontier, metric: str, label_top: int, finding: str, source: str) -> alt.Chart:
+def tier_map(points, frontier, metric: str, label_top: int, finding: str, source: str, unscored=None) -> alt.Chart:
     """Price (log x) against capability (y): colour = open weights, shape = tier, the frontier as a line,
-    the ``label_top`` best-scoring models named."""
+    the ``label_top`` best-scoring models named. ``unscored`` models (same columns, no score) sit in a
+    strip under the map at their price, marked "no score", instead of vanishing."""
     data = points.assign(weights=points["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated"))
     base = alt.Chart(data).encode(
         x=alt.X("blended_usd_per_mtok:Q", title="Blended price (USD per 1M tokens, log scale)", scale=alt.Scale(type="log")),
@@ -158,6 +159,20 @@ def tier_map(points, frontier, metric: str, label_top: int, finding: str, source
     labels = alt.Chart(labelled).mark_text(align="left", dx=6, dy=-4, fontSize=10).encode(
         x="blended_usd_per_mtok:Q", y="score:Q", text="model_id:N")
     chart = alt.layer(dots, line, labels).properties(width=640, height=420)
+    if unscored is not None and len(unscored):
+        strip_data = unscored.assign(
+            weights=unscored["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated"),
+            row="no score")
+        strip = alt.Chart(strip_data).mark_tick(thickness=2, size=14, opacity=0.7).encode(
+            x=alt.X("blended_usd_per_mtok:Q", title="Blended price (USD per 1M tokens, log scale)",
+                    scale=alt.Scale(type="log")),
+            y=alt.Y("row:N", title=None, axis=alt.Axis(labelFontWeight="bold")),
+            color=alt.Color("weights:N", title=None, scale=alt.Scale(domain=["open weights", "closed", "not stated"],
+                                                                     range=["#1a7f37", "#3b5bdb", "#999999"])),
+            tooltip=[alt.Tooltip("model_id:N", title="model"), alt.Tooltip("host:N"), alt.Tooltip("release_date:T"),
+                     alt.Tooltip("blended_usd_per_mtok:Q", title="USD / 1M blended", format=".4g")],
+        ).properties(width=640, height=40)
+        chart = alt.vconcat(chart, strip).resolve_scale(x="shared")
     return titled(chart, finding, source)
 
 

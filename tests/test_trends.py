@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,7 +68,8 @@ def test_a_cached_price_change_alone_is_not_a_list_price_change():
 
 
 class FakeCatalog:
-    def __init__(self, price_rows, score_rows):
+    def __init__(self, price_rows, score_rows, snapshot_date="2026-01-01"):
+        self.snapshot_date = dt.date.fromisoformat(snapshot_date)
         self.prices = prices(price_rows)
         self.scores = pd.DataFrame(score_rows, columns=["model_id", "metric", "score", "as_of", "applies_from"])
         for column in ("as_of", "applies_from"):
@@ -75,6 +78,14 @@ class FakeCatalog:
 
     def resolve(self, name):
         return name
+
+
+def test_an_announced_end_after_the_snapshot_is_not_an_observation_yet():
+    cat = FakeCatalog([("m", "c", "2025-01-01", "2026-03-01", 10.0, 10.0), ("n", "c", "2025-01-01", None, 20.0, 20.0)],
+                      [("m", "gpqa_diamond", 50, "2025-01-01", None), ("n", "gpqa_diamond", 50, "2025-01-01", None)],
+                      snapshot_date="2026-01-15")  # m's end on 2026-03-01 is announced
+    series = trends.cheapest_at_or_above(cat, "gpqa_diamond", 40)
+    assert series["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-01"]
 
 
 def test_cheapest_at_or_above_follows_price_changes_and_launches():

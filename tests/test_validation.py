@@ -81,3 +81,10 @@ def test_a_file_that_is_not_utf8_is_reported_not_a_crash(data_dir, capsys):
     (data_dir / SNAP / "aliases.csv").write_bytes("alias,model_id,source\ncaf\xe9,gpt-4o,x\n".encode("latin-1"))
     assert cli.main(["data", "validate"]) == 1
     assert "aliases.csv:1: : '' — not a readable UTF-8 CSV" in capsys.readouterr().err.replace(str(data_dir) + "/", "")
+
+
+def test_an_unquoted_comma_names_its_line_and_shows_it(data_dir, capsys):
+    (data_dir / SNAP / "aliases.csv").write_text("alias,model_id,source\ngpt4o,gpt-4o,x\nbad,gpt-4o,x, and more\n")
+    assert cli.main(["data", "validate"]) == 1
+    err = capsys.readouterr().err.replace(str(data_dir) + "/", "")
+    assert "aliases.csv:3: : 'bad,gpt-4o,x, and more' — 4 fields where the header has 3" in err

@@ -101,3 +101,12 @@ def test_a_data_update_that_fails_says_where_and_is_recorded(project_data, capsy
     assert "reports keep using the last good snapshot" in err
     assert update.last_update(project_data / "snapshots")["status"] == "failed"
     assert not (project_data / "snapshots" / "2026-12-01").exists()
+
+
+def test_the_age_line_counts_unscored_models_only_when_there_are_some():
+    from pricewar.data import coverage
+    age = {"snapshot": "2026-11-28", "prices_observed": "2026-11-20", "newest_score": "2026-09-03"}
+    assert coverage.age_phrase({**age, "unscored_since": 0}) == (
+        "Data: snapshot 2026-11-28 · prices observed up to 2026-11-20 · scores up to 2026-09-03")
+    assert coverage.age_phrase({**age, "unscored_since": 1}).endswith("(1 model released since has no score)")
+    assert coverage.age_phrase({**age, "unscored_since": 4}).endswith("(4 models released since have no score)")

@@ -113,7 +113,8 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
     resellers resell that API (a lower reseller price is a discount or a currency
     artefact, not the price of the capability). ``dates`` default to
     every day an eligible price starts or ends (Epoch AI's method: a price change
-    is a new observation on its date), between ``start`` and ``end``. Returns
+    is a new observation on its date), between ``start`` and ``end`` (default: the
+    snapshot date, so an announced end is not an observation yet). Returns
     date, model_id, host, blended_usd_per_mtok, score and the version_id the name served
     (whose score it is); dates with no eligible price are left out. ``models`` limits the
     candidates to those model versions; ``periods`` replaces their score periods (default:
@@ -135,6 +136,7 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
         if start is not None:
             events = pd.concat([events, pd.Series([pd.Timestamp(start)])])  # the price in force on the first day
         dates = events.drop_duplicates().sort_values()
+        end = cat.snapshot_date if end is None else end
     dates = pd.Series(pd.to_datetime(list(dates))).drop_duplicates().sort_values(ignore_index=True)
     if start is not None:
         dates = dates[dates >= pd.Timestamp(start)]

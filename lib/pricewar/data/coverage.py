@@ -222,9 +222,16 @@ def data_age(cat) -> dict:
 
 
 def age_phrase(age: dict) -> str:
-    """``data_age`` as one line for a page."""
+    """``data_age`` as one line for a page; the count of unscored newer models only when there are any."""
+    unscored = age["unscored_since"]
+    if not unscored:
+        since = ""
+    elif unscored == 1:
+        since = " (1 model released since has no score)"
+    else:
+        since = f" ({unscored} models released since have no score)"
     return (f"Data: snapshot {age['snapshot']} · prices observed up to {age['prices_observed'] or 'n/a'} · "
-            f"scores up to {age['newest_score'] or 'n/a'} ({age['unscored_since']} models released since have no score)")
+            f"scores up to {age['newest_score'] or 'n/a'}{since}")
 
 
 def announced_changes(cat, days: int = 90) -> pd.DataFrame:

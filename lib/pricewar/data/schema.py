@@ -141,6 +141,18 @@ class Problem:
         return f"{self.file}:{self.row}: {self.column}: {self.value!r} — {self.reason}"
 
 
+def _unparsable_line(name: str, path: Path, exc: Exception) -> Problem:
+    """The line a CSV parser stopped at, with its text, as a problem (line 1 when it does not say)."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if not found:
+        return Problem(name, 1, "", "", f"not a readable CSV: {exc}")
+    expected, line, seen = (int(n) for n in found.groups())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = lines[line - 1] if line <= len(lines) else ""
+    return Problem(name, line, "", text[:120], f"{seen} fields where the header has {expected}: "
+                   "quote a value that holds a comma")
+
+
 def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV as text (no type guessing). An empty file is a problem."""
     name = relative(path)
@@ -148,8 +160,10 @@ def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         if path.stat().st_size == 0 or not path.read_text(encoding="utf-8").strip():
             return None, [Problem(name, 1, "", "", "empty file: expected a header row")]
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         return None, [Problem(name, 1, "", "", f"not a readable UTF-8 CSV: {exc}")]
+    except pd.errors.ParserError as exc:
+        return None, [_unparsable_line(name, path, exc)]
     # stripped once here, so every check and the typed table see the same value
     return frame.apply(lambda column: column.str.strip()), []
 

@@ -22,9 +22,9 @@ def default_headlines(tmp_path_factory):
 def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_headlines):
     # A change in data/ or in the method moves these: update them only on purpose.
     values = {key: h["value"] for key, h in default_headlines.items()}
-    assert values == {"decline_per_year": 5.72, "gpt4_level_price_start": 37.5, "gpt4_level_price_now": 0.0575,
+    assert values == {"decline_per_year": 5.49, "gpt4_level_price_start": 37.5, "gpt4_level_price_now": 0.015,
                       "largest_cut_pct": -80.0}
-    assert "90% CI 2.9–11.3, n=10" in default_headlines["decline_per_year"]["label"]
+    assert "90% CI 3.5–8.6, n=13" in default_headlines["decline_per_year"]["label"]
 
 
 def test_parameters_change_the_recorded_numbers(tmp_path, default_headlines):

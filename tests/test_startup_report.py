@@ -14,7 +14,7 @@ def run_report(tmp_path, parameters):
 
 
 def test_default_numbers_are_pinned(tmp_path):
-    assert run_report(tmp_path, {}) == {"cheapest_above_floor_usd_month": 155.0, "best_mix_savings_pct": 99.9,
+    assert run_report(tmp_path, {}) == {"cheapest_above_floor_usd_month": 97.0, "best_mix_savings_pct": 99.9,
                                         "break_even_mtok_month": 9174.0}
 
 
@@ -22,5 +22,5 @@ def test_a_user_log_and_workload_change_the_numbers(tmp_path):
     log = usage.write_log(usage.synth_log(400, seed=11), tmp_path / "mine.csv")
     values = run_report(tmp_path, {"usage_log": str(log), "requests_per_month": 10000, "input_tokens": 500,
                                    "output_tokens": 100, "gpu_usd_per_hour": 2.0, "tokens_per_second": 2000.0})
-    assert values["cheapest_above_floor_usd_month"] < 155.0
+    assert values["cheapest_above_floor_usd_month"] < 97.0
     assert values["break_even_mtok_month"] != 9174.0

@@ -47,7 +47,7 @@ def run_map(tmp_path, parameters: dict) -> dict:
 
 
 def test_default_tier_map_numbers_are_pinned(tmp_path):
-    assert run_map(tmp_path, {}) == {"frontier_models": 9, "frontier_open_share": 44.4,
+    assert run_map(tmp_path, {}) == {"frontier_models": 6, "frontier_open_share": 33.3,
                                      "natural_premium_floor": 2.499, "natural_mid_floor": 0.362}
 
 

@@ -178,7 +178,7 @@ def test_data_coverage_lists_the_recent_models_without_a_score(capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["models"] > 100 and 0 < report["scored"] < report["models"]
     unscored = {m["model_id"] for m in report["unscored"]}
-    assert "deepseek-v4-pro" in unscored and "gpt-5" not in unscored  # gpt-5 has an Epoch score
+    assert "claude-mythos-5" in unscored and "gpt-5" not in unscored  # gpt-5 has an Epoch score
 
 
 def test_every_curated_row_has_a_source_kind_and_the_share_is_reported(cat):

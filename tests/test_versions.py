@@ -179,6 +179,8 @@ def test_data_coverage_lists_the_recent_models_without_a_score(capsys):
     assert report["models"] > 100 and 0 < report["scored"] < report["models"]
     unscored = {m["model_id"] for m in report["unscored"]}
     assert "claude-mythos-5" in unscored and "gpt-5" not in unscored  # gpt-5 has an Epoch score
+    # a moving API name is not a model, and a speech model is not a text model
+    assert not unscored & {"mistral-medium", "deepseek-chat", "voxtral-small-24b-2507", "qwen3-asr-flash"}
 
 
 def test_every_curated_row_has_a_source_kind_and_the_share_is_reported(cat):

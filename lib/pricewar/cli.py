@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 
 from pricewar.errors import PricewarError, RequestError, UsageError, ValidationError
@@ -368,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"interrupted{_undone(args)}", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (``| head``): not an error of the command
+        sys.stdout = open(os.devnull, "w")
+        return 0
 
 
 def _undone(args) -> str:

@@ -280,18 +280,19 @@ def source_kinds(cat) -> pd.DataFrame:
 
 
 # Ids of models that do not answer text prompts with text (embedding, speech, image, video, moderation).
-NOT_TEXT = r"embed|tts|whisper|transcri|speech|audio|image|imagen|veo|sora|dall-e|realtime|moderation|live|lyria|rerank"
+NOT_TEXT = r"embed|tts|whisper|transcri|speech|audio|asr|voxtral|captioner|image|imagen|veo|sora|dall-e|realtime|moderation|live|lyria|rerank"
 
 
 def score_coverage(cat, metric: str = METRIC, since: str = "2025-07-01", until: str | None = None,
                    creators: int = 8) -> pd.DataFrame:
     """The text models released between ``since`` and ``until`` (default: the snapshot date) by the
     ``creators`` largest creators (by models in the catalog) that have a first-party price, each
-    with its ``metric`` score or NaN: the models a report cannot place on a capability axis."""
+    with its ``metric`` score or NaN: the models a report cannot place on a capability axis. A moving
+    API name (``versions.csv``) is not a model: the versions it served are counted instead."""
     models = cat.models.set_index("model_id")
     top = list(cat.models.loc[cat.models["creator"] != "unknown", "creator"].value_counts().head(creators).index)
     first_party = cat.prices[cat.prices["host"] == cat.prices["model_id"].map(models["creator"])]
-    versions = set(first_party["version_id"])
+    versions = set(first_party["version_id"]) - set(cat.versions["api_name"])
     released = models["release_date"]
     end = pd.Timestamp(until or cat.snapshot_date)
     text = models["output_modalities"].fillna("").isin(["", "text"]) & ~models.index.str.contains(NOT_TEXT)

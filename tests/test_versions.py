@@ -159,6 +159,15 @@ def test_a_name_s_score_follows_the_version_it_served(cat):
     assert "deepseek-reasoner" not in periods.index  # the name has no score of its own
 
 
+def test_gpt_4o_s_october_2024_cut_is_the_alias_moving_to_the_cheaper_snapshot(cat):
+    changes = pricing.price_changes(cat.prices, classified=cat.classified_changes)
+    move = changes[(changes["model_id"] == "gpt-4o") & (changes["host"] == "openai")].iloc[0]
+    assert (str(move["date"].date()), move["change_class"]) == ("2024-10-02", "retarget")
+    assert (move["old_version_id"], move["version_id"]) == ("gpt-4o-2024-05-13", "gpt-4o-2024-08-06")
+    periods = trends.score_periods(cat.scores, "gpqa_diamond").set_index("model_id")["score"]
+    assert (periods["gpt-4o-2024-05-13"], periods["gpt-4o-2024-08-06"]) == (48.9, 49.2)
+
+
 def test_notebook_01s_cuts_are_repricings_and_the_fake_moves_are_set_aside(cat):
     changes = trends.first_party_changes(cat, 20)
     by_change = changes.set_index(["model_id", "date"])["change_class"]

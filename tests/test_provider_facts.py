@@ -31,6 +31,7 @@ PRICES = [
     ("mistral-small", "2026-05-01", 0.15, 0.6, "mistral-small-2603", MISTRAL + " models/mistral-small-4-0-26-03.ts@94bd65f"),
     ("ministral-8b-latest", "2026-01-15", 0.15, 0.15, "ministral-8b-2512", MISTRAL + " models/ministral-3-8b-25-12.ts@4975b09"),
     ("ministral-3b-latest", "2026-01-15", 0.1, 0.1, "ministral-3b-2512", MISTRAL + " models/ministral-3-3b-25-12.ts@4975b09"),
+    ("mistral-large-latest", "2025-10-01", 0.4, 2.0, "mistral-medium-2508", MISTRAL + " models/mistral-medium-3-1-25-08.ts@3712f32"),
     ("mistral-large-latest", "2026-01-15", 0.5, 1.5, "mistral-large-2512", MISTRAL + " models/mistral-large-3-25-12.ts@4975b09"),
     ("mistral-large-2512", "2026-01-01", 0.5, 1.5, "mistral-large-2512", MISTRAL + " models/mistral-large-3-25-12.ts"),
     ("mistral-small-2603", "2026-05-01", 0.15, 0.6, "mistral-small-2603", MISTRAL + " models/mistral-small-4-0-26-03.ts"),

@@ -69,6 +69,9 @@ def test_policy_1_the_creators_price_else_the_median_of_the_hosts():
     assert (table.at["open", "host"], table.at["open", "blended_usd_per_mtok"]) == ("median of 3", 3.0)
     later = pricing.creator_else_median(HOSTED, MODELS, T("2025-07-01")).set_index("model_id")
     assert later.at["open", "host"] == "median of 2"
+    # one host is that host's price, with its source, not a "median of 1"
+    only_x = pricing.creator_else_median(HOSTED[HOSTED["host"].isin(["acme", "x"])], MODELS, T("2025-03-01"))
+    assert only_x.set_index("model_id").loc["open", ["host", "source_url"]].tolist() == ["x", "https://x.org/"]
 
 
 def test_policy_2_one_timeline_the_creators_else_the_longest_priced_host():

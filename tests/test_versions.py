@@ -202,3 +202,9 @@ def test_every_curated_row_has_a_source_kind_and_the_share_is_reported(cat):
     kinds = coverage.source_kinds(cat)
     assert set(kinds.columns) >= {"first-party", "archive", "secondary"}
     assert kinds.loc["all", ["first-party", "archive", "secondary"]].sum() > 400
+
+
+def test_a_model_sold_by_one_host_is_priced_at_that_host_with_its_source(cat):
+    price = cat.price_at("qwen3-4b-instruct-2507", "2026-11-28")
+    assert (price["host"], price["source"]) == ("huggingface_nscale", "genai-prices")
+    assert price["source_url"].startswith("https://")

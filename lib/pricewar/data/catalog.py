@@ -128,9 +128,7 @@ class Catalog:
             last_end = rows["end_date"].max()
             raise NoPriceError(f"{model_id} at {host}: no list price on {day.date()} (last price ended {last_end.date()})"
                                + self._retired_phrase(model_id, host, day))
-        row = live.iloc[0]
-        return _price_dict(model_id, host, day, row["input_usd_per_mtok"], row["output_usd_per_mtok"],
-                           row["cached_input_usd_per_mtok"], row["source"], row["source_url"], row["version_id"])
+        return _row_price(model_id, live.iloc[0], day)
 
     def _median(self, model_id: str, rows: pd.DataFrame, day: pd.Timestamp) -> dict:
         live = pricing.in_force(rows, day)
@@ -138,6 +136,8 @@ class Catalog:
             first = rows["start_date"].min()
             raise NoPriceError(f"{model_id}: no host prices it on {day.date()} (pricing starts on {first.date()})")
         hosts = sorted(live["host"].unique())
+        if len(hosts) == 1:  # one host: its own price and source, not a "median of 1"
+            return _row_price(model_id, live.iloc[0], day)
         versions = sorted(live["version_id"].unique())
         return _price_dict(model_id, "median", day, live["input_usd_per_mtok"].median(),
                            live["output_usd_per_mtok"].median(), live["cached_input_usd_per_mtok"].median(),
@@ -188,6 +188,12 @@ class Catalog:
     @functools.cached_property
     def _alias_map(self) -> dict[str, str]:
         return dict(zip(self.aliases["alias"], self.aliases["model_id"]))
+
+
+def _row_price(model_id: str, row, day) -> dict:
+    """``_price_dict`` of one price row (USD per 1M tokens) at its own host, with its source."""
+    return _price_dict(model_id, row["host"], day, row["input_usd_per_mtok"], row["output_usd_per_mtok"],
+                       row["cached_input_usd_per_mtok"], row["source"], row["source_url"], row["version_id"])
 
 
 def _price_dict(model_id, host, day, inp, out, cached, source, url, version) -> dict:

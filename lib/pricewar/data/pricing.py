@@ -154,8 +154,9 @@ def _change_class(rows: pd.DataFrame, old: pd.DataFrame, temporary: pd.Series) -
 def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: float = BLEND_RATIO) -> pd.DataFrame:
     """Policy 1: every model's price on ``day``, one row per model (models without one are left out).
 
-    The creator's own API where it prices the model that day, else the median across the
-    hosts that do (``host`` is then "median of N", ``source`` "median of hosts"). Adds
+    The creator's own API where it prices the model that day, else the only host's price (with
+    its source), else the median across the hosts that do (``host`` is then "median of N",
+    ``source`` "median of hosts"). Adds
     ``blended_usd_per_mtok`` at ``ratio``, ``creator``, the ``version_id`` the name served
     that day, and that version's name, open_weights, reasoning and release_date. Sorted by model_id.
     """
@@ -164,6 +165,8 @@ def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: 
     live = live.assign(creator=live["model_id"].map(creator))
     own = live[live["host"] == live["creator"]].drop_duplicates("model_id")
     rest = live[~live["model_id"].isin(own["model_id"])]
+    one_host = rest.groupby("model_id")["host"].transform("nunique") == 1  # its own row, with its source
+    single, rest = rest[one_host].drop_duplicates("model_id"), rest[~one_host]
     median = rest.groupby("model_id").agg(
         input_usd_per_mtok=("input_usd_per_mtok", "median"), output_usd_per_mtok=("output_usd_per_mtok", "median"),
         cached_input_usd_per_mtok=("cached_input_usd_per_mtok", "median"), hosts=("host", "nunique"),
@@ -172,7 +175,7 @@ def creator_else_median(prices: pd.DataFrame, models: pd.DataFrame, day, ratio: 
     median["source"], median["source_url"] = "median of hosts", ""
     columns = ["model_id", "creator", "host", "input_usd_per_mtok", "output_usd_per_mtok",
                "cached_input_usd_per_mtok", "source", "source_url", "version_id"]
-    table = pd.concat([own[columns], median[columns]], ignore_index=True)
+    table = pd.concat([own[columns], single[columns], median[columns]], ignore_index=True)
     table["blended_usd_per_mtok"] = blended_price(table["input_usd_per_mtok"], table["output_usd_per_mtok"], ratio)
     flags = models.set_index("model_id")[["name", "open_weights", "reasoning", "release_date"]]
     table = table.join(flags, on="version_id")

@@ -27,7 +27,17 @@ CASES = {
     "prices--date-after-snapshot": f"{SNAP}/prices.csv:11: start_date: '2026-03-01' — date after the snapshot date 2026-01-31",
     "prices--malformed-date": f"{SNAP}/prices.csv:11: start_date: '2025-13-01' — malformed date: expected YYYY-MM-DD",
     "prices--empty-file": f"{SNAP}/prices.csv:1: : '' — empty file: expected a header row",
+    "prices--infinite-price": f"{SNAP}/prices.csv:11: input_usd_per_mtok: 'inf' — not a finite number",
+    "prices--overflowing-price": f"{SNAP}/prices.csv:11: output_usd_per_mtok: '1e999' — not a finite number",
+    "prices--implausible-price": (f"{SNAP}/prices.csv:11: input_usd_per_mtok: '2000' — implausible price: above 1,000 "
+                                  "USD per 1M tokens (the highest list prices are a few hundred); is it per 1B tokens, "
+                                  "or a typo?"),
+    "prices--truncated-row": (f"{SNAP}/prices.csv:11: source: 'o3,azure,2025-06-10,,2.0,8.0,0.5' — 7 fields where the "
+                              "header has 11: the row ends before 'source' (a truncated save?)"),
     "scores--score-out-of-range": f"{SNAP}/scores.csv:2: score: '150' — score outside 0–100",
+    "scores--unknown-metric": (f"{SNAP}/scores.csv:5: metric: 'gpqa-diamond' — not a declared metric (gpqa_diamond, "
+                               "mmlu, mmlu_pro; a new one goes in pricewar.defaults.METRICS and data/sources.yaml)"),
+    "scores--fraction-score": f"{SNAP}/scores.csv:5: score: '0.536' — looks like a fraction: scores are percentages (0–100)",
     "scores--unknown-model": f"{SNAP}/scores.csv:2: model_id: 'claude-9' — unknown model_id: not in the models table",
 }
 

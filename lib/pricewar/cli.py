@@ -85,11 +85,14 @@ def cmd_refresh(args) -> int:
     from pricewar.data import refresh, snapshot
 
     args.not_done = "no snapshot written"
-    folder = refresh.refresh(args.date, force=args.force)
+    folder = refresh.refresh(args.date, force=args.force, allow_removals=args.allow_removals)
     manifest = snapshot.read_manifest(folder)
     print(f"wrote {folder}")
     for name, info in manifest["files"].items():
         print(f"  {name}: {info['rows']} rows" if "rows" in info else f"  {name}: copied from {info['copied_from']}")
+    removed = manifest.get("removed_curated_rows", [])
+    if removed:
+        print(f"  dropped {len(removed)} curated row(s) of the snapshot before: {'; '.join(removed)}")
     return 0
 
 
@@ -103,7 +106,13 @@ def cmd_update(args) -> int:
 def cmd_validate(args) -> int:
     from pricewar.data import catalog, coverage
 
-    cat = catalog.load(args.snapshot)  # raises ValidationError listing every problem
+    problems = _curated_problems()
+    try:
+        cat = catalog.load(args.snapshot)  # raises ValidationError listing every problem
+    except ValidationError as exc:
+        raise ValidationError(problems + exc.problems) from None
+    if problems:
+        raise ValidationError(problems)
     report = {"snapshot": cat.snapshot_id, "ok": True}
     if args.summary:
         report["summary"] = coverage.catalog_summary(cat)
@@ -119,6 +128,17 @@ def cmd_validate(args) -> int:
     if args.conflicts:
         print(coverage.format_conflicts(cat))
     return 0
+
+
+def _curated_problems() -> list:
+    """Problems of the curated files (the next refresh's input), checked for today: a bad edit is
+    found before a refresh. When the folder holds any curated file, it must hold all of them."""
+    from pricewar.data import refresh
+    from pricewar.data.paths import curated_dir
+
+    folder = curated_dir()
+    whole = folder.is_dir() and any(folder.glob("*.csv"))
+    return refresh.read_curated(folder, dt.date.today(), whole=whole)[2]
 
 
 def cmd_coverage(args) -> int:
@@ -170,8 +190,13 @@ def _read_mix(path: str) -> dict:
         mix = yaml.safe_load(open(path))
     except (OSError, yaml.YAMLError) as exc:
         raise UsageError(f"{path}: cannot read the mix: {exc}") from None
-    if not isinstance(mix, dict) or not mix or not all(isinstance(v, (int, float)) for v in mix.values()):
+    if not isinstance(mix, dict) or not mix or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                      for v in mix.values()):
         raise UsageError(f"{path}: a mix is a mapping of model: share, e.g. 'gpt-4o-mini: 0.7'")
+    bad = {model: share for model, share in mix.items() if not 0 < share <= 1}
+    if bad:
+        raise UsageError(f"{path}: " + "; ".join(f"{model}: {share!r} — a share is more than 0 and at most 1"
+                                                 for model, share in bad.items()))
     if abs(sum(mix.values()) - 1) > 1e-6:
         raise UsageError(f"{path}: shares sum to {sum(mix.values()):g}, not 1")
     return mix
@@ -331,6 +356,8 @@ def _add_data(sub, snapshot, as_json) -> None:
     refresh = data_sub.add_parser("refresh", help="build data/snapshots/<date>/ from the packages and data/curated/")
     refresh.add_argument("--date", type=_date, help="snapshot date (default: today)")
     refresh.add_argument("--force", action="store_true", help="rebuild a snapshot of the same date")
+    refresh.add_argument("--allow-removals", action="store_true",
+                         help="let the refresh drop more than a few curated rows of the snapshot before (intended deletions)")
     refresh.set_defaults(func=cmd_refresh)
     update = data_sub.add_parser("update", help="upgrade the data packages, refresh today's snapshot, print the diff "
                                                 "(the one command that reaches the package registry)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["BLEND_RATIO", "METRIC", "SCORE_TOLERANCE", "GPT4_THRESHOLD_MODEL", "ANALYSIS_START", "ARTICLE_DATE",
+__all__ = ["BLEND_RATIO", "METRIC", "METRICS", "SCORE_TOLERANCE", "GPT4_THRESHOLD_MODEL", "ANALYSIS_START", "ARTICLE_DATE",
            "BEGINNING_OF_TIME", "END_OF_TIME"]
 
 # Input tokens per output token in a blended price, (r·input + output)/(r + 1): the
@@ -15,6 +15,8 @@ __all__ = ["BLEND_RATIO", "METRIC", "SCORE_TOLERANCE", "GPT4_THRESHOLD_MODEL", "
 BLEND_RATIO = 3.0
 # The capability metric the reports use unless told otherwise (Epoch AI's GPQA Diamond, 0–100).
 METRIC = "gpqa_diamond"
+# Every capability metric a score may have: id -> what it is (percent correct, 0–100), as in data/sources.yaml.
+METRICS = {"gpqa_diamond": "GPQA Diamond, % correct", "mmlu": "MMLU, % correct", "mmlu_pro": "MMLU-Pro, % correct"}
 # Score points: a score this close below a bar still clears it (float noise, not a real gap).
 SCORE_TOLERANCE = 1e-9
 # "GPT-4 level": the original GPT-4's score is the bar.

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pricewar.data import pricing
 from pricewar.data.paths import relative
-from pricewar.errors import UnknownModelError, UsageError
+from pricewar.errors import RequestError, UnknownModelError, UsageError
 
 __all__ = ["PricedUsage", "load_daily", "price_usage", "synth_log", "write_log", "REQUIRED", "SYNTH_PERIODS"]
 
@@ -50,7 +50,29 @@ class PricedUsage:
 def _connect():
     import duckdb
 
-    return duckdb.connect()
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # a timestamp without an offset is UTC, whatever the machine's TZ
+    return con
+
+
+# A request with more tokens than this is a unit or logging error, not a request (tokens per row).
+MAX_TOKENS_PER_REQUEST = 100_000_000
+_GLOB = set("*?[]{}")
+
+
+def _whole_number(column: str, sql_type: str) -> str:
+    """SQL for a token count as BIGINT, NULL unless the value is a whole number written as one:
+    text must be decimal digits ("1.5", "0x10", "true" are not counts), a float must be integral,
+    a boolean is never a count."""
+    kind = sql_type.upper()
+    if kind.startswith(("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT",
+                        "UTINYINT", "HUGEINT")):
+        return f"TRY_CAST({column} AS BIGINT)"
+    if kind.startswith(("DOUBLE", "FLOAT", "REAL", "DECIMAL")):
+        return f"CASE WHEN {column} = round({column}) THEN TRY_CAST({column} AS BIGINT) END"
+    if kind.startswith("VARCHAR"):
+        return f"CASE WHEN regexp_full_match(trim({column}), '-?[0-9]+') THEN TRY_CAST(trim({column}) AS BIGINT) END"
+    return "CAST(NULL AS BIGINT)"
 
 
 def _sql_string(path: Path) -> str:
@@ -59,7 +81,19 @@ def _sql_string(path: Path) -> str:
 
 
 def _scan(path: Path) -> str:
+    """The DuckDB table function that reads ``path`` — and only it: a name with glob characters
+    (``log*.csv``) is read through a link with a plain name, so DuckDB cannot expand it."""
     suffix = path.suffix.lower()
+    if _GLOB & set(str(path)):
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="pricewar-usage-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        link = Path(folder) / f"log{suffix}"
+        link.symlink_to(path.resolve())
+        path = link
     if suffix == ".parquet":
         return f"read_parquet({_sql_string(path)})"
     if suffix in (".csv", ".txt"):
@@ -70,14 +104,21 @@ def _scan(path: Path) -> str:
 # (column, value shown, bad-row condition, reason, aggregate that is true when some row is bad);
 # the aggregates are answered from Parquet statistics where they can be, so a good log costs one scan
 _ROW_CHECKS = [
-    ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp", "count(*) > count(ts)"),
+    ("timestamp", "timestamp_text", "ts IS NULL", "not a timestamp (ISO 8601; an offset such as +02:00 is honoured, none means UTC)",
+     "count(*) > count(ts)"),
     ("model", "model", "model IS NULL OR trim(model) = ''", "empty model name",
      "count(*) > count(model) OR bool_or(trim(model) = '')"),
     ("input_tokens", "input_text", "input_tokens IS NULL", "not a whole number", "count(*) > count(input_tokens)"),
+    ("timestamp", "timestamp_text", "ts > latest", "after the snapshot date: no list price is known for it yet",
+     "max(ts) > max(latest)"),
     ("input_tokens", "input_text", "input_tokens < 0", "negative token count", "min(input_tokens) < 0"),
+    ("input_tokens", "input_text", f"input_tokens > {MAX_TOKENS_PER_REQUEST}",
+     f"implausible token count: above {MAX_TOKENS_PER_REQUEST:,} in one request", f"max(input_tokens) > {MAX_TOKENS_PER_REQUEST}"),
     ("output_tokens", "output_text", "output_tokens IS NULL", "not a whole number",
      "count(*) > count(output_tokens)"),
     ("output_tokens", "output_text", "output_tokens < 0", "negative token count", "min(output_tokens) < 0"),
+    ("output_tokens", "output_text", f"output_tokens > {MAX_TOKENS_PER_REQUEST}",
+     f"implausible token count: above {MAX_TOKENS_PER_REQUEST:,} in one request", f"max(output_tokens) > {MAX_TOKENS_PER_REQUEST}"),
     ("cached_input_tokens", "cached_text", "cached_input_tokens IS NULL", "not a whole number",
      "count(*) > count(cached_input_tokens)"),
     ("cached_input_tokens", "cached_text", "cached_input_tokens < 0 OR cached_input_tokens > input_tokens",
@@ -86,13 +127,22 @@ _ROW_CHECKS = [
 ]
 
 
-def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, int]:
-    """Validate the log and sum it per day, model and project. Raises UsageError listing bad rows."""
+def load_daily(con, path: Path, max_problems: int = 20, latest: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Validate the log and sum it per UTC day, model and project. Raises UsageError listing bad rows.
+
+    ``latest`` (a date): a request after the end of that day is a bad row (its price is not known yet).
+    """
+    import duckdb
+
     path = Path(path)
-    if not path.exists():
-        raise UsageError(f"{path}: usage log not found")
+    if not path.is_file():
+        raise UsageError(f"{path}: usage log not found" + (" (a folder, not a file)" if path.is_dir() else ""))
     name = relative(path)
-    typed_columns, has_cached = _typed_view(con, path, name)
+    try:
+        typed_columns, has_cached = _typed_view(con, path, name, latest)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{name}: not a readable {path.suffix.lower().lstrip('.')} usage log: {first}") from None
     checks = [c for c in _ROW_CHECKS if has_cached or c[0] != "cached_input_tokens"]
     rows, *failing = con.execute("SELECT count(*), " + ", ".join(f"coalesce({c[4]}, false)" for c in checks)
                                  + " FROM typed").fetchone()
@@ -109,25 +159,29 @@ def load_daily(con, path: Path, max_problems: int = 20) -> tuple[pd.DataFrame, i
     return daily, rows
 
 
-def _typed_view(con, path: Path, name: str) -> tuple[str, bool]:
+def _typed_view(con, path: Path, name: str, latest: str | None = None) -> tuple[str, bool]:
     """Views ``raw`` (the log as read) and ``typed`` (text and typed columns of every check);
     returns the typed columns' SQL and whether the log has cached input tokens."""
     # CSV is read as text into a table: a view lets DuckDB push TRY_CASTs into the CSV reader,
     # which then fails on the first bad value instead of letting us report every bad row
     kind = "VIEW" if path.suffix.lower() == ".parquet" else "TABLE"
     con.execute(f"CREATE OR REPLACE TEMP {kind} raw AS SELECT * FROM {_scan(path)}")
-    columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()]
-    missing = [c for c in REQUIRED if c not in columns]
+    types = {row[0]: row[1] for row in con.execute("DESCRIBE raw").fetchall()}
+    missing = [c for c in REQUIRED if c not in types]
     if missing:
         raise UsageError("\n".join(f"{name}:1: {c}: '' — missing column" for c in missing))
-    cached = "cached_input_tokens" if "cached_input_tokens" in columns else "0"
-    project = "CAST(project AS VARCHAR)" if "project" in columns else "'(none)'"
+    cached = "cached_input_tokens" if "cached_input_tokens" in types else "0"
+    project = "CAST(project AS VARCHAR)" if "project" in types else "'(none)'"
+    # the end of the last priced day, UTC; far in the future when the caller set no limit
+    latest_sql = f"TIMESTAMP '{latest} 23:59:59.999999'" if latest else "TIMESTAMP '9999-12-31'"
     typed_columns = f"""
                CAST(timestamp AS VARCHAR) AS timestamp_text,
-               TRY_CAST(timestamp AS TIMESTAMP) AS ts, CAST(model AS VARCHAR) AS model, {project} AS project,
-               CAST(input_tokens AS VARCHAR) AS input_text, TRY_CAST(input_tokens AS BIGINT) AS input_tokens,
-               CAST(output_tokens AS VARCHAR) AS output_text, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
-               CAST({cached} AS VARCHAR) AS cached_text, TRY_CAST({cached} AS BIGINT) AS cached_input_tokens"""
+               timezone('UTC', TRY_CAST(timestamp AS TIMESTAMPTZ)) AS ts, {latest_sql} AS latest,
+               CAST(model AS VARCHAR) AS model, {project} AS project,
+               CAST(input_tokens AS VARCHAR) AS input_text, {_whole_number('input_tokens', types['input_tokens'])} AS input_tokens,
+               CAST(output_tokens AS VARCHAR) AS output_text, {_whole_number('output_tokens', types['output_tokens'])} AS output_tokens,
+               CAST({cached} AS VARCHAR) AS cached_text,
+               {_whole_number(cached, types.get(cached, 'INTEGER'))} AS cached_input_tokens"""
     con.execute(f"CREATE OR REPLACE TEMP VIEW typed AS SELECT {typed_columns} FROM raw")
     return typed_columns, cached != "0"
 
@@ -226,7 +280,7 @@ def price_usage(cat, path, alternatives: list[str] | None = None, mix: dict[str,
     and ``unpriced`` with their token volume, never dropped silently.
     """
     con = _connect()
-    daily, rows = load_daily(con, Path(path))
+    daily, rows = load_daily(con, Path(path), latest=str(cat.snapshot_date))
     names = {}
     for name in daily["model"].unique():
         try:
@@ -301,6 +355,8 @@ def write_log(frame: pd.DataFrame, path: Path) -> Path:
     fmt = {".parquet": "PARQUET", ".csv": "CSV"}.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"{path}: write .parquet or .csv")
+    if not path.parent.is_dir():
+        raise RequestError(f"{path.parent}: no such folder to write the log into")
     tmp = path.with_name(f".{path.name}.tmp")
     con = _connect()
     con.register("log_df", frame)

@@ -14,12 +14,13 @@ when they differ.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pricewar.data import ids
+from pricewar.data import ids, schema
 from pricewar.data.schema import TABLES
 from pricewar.data.sources import SourceData
 from pricewar.defaults import END_OF_TIME
@@ -148,6 +149,12 @@ def _dated_rows(rows: list[dict], models: pd.DataFrame, skip) -> list[dict]:
     for row in rows:
         if row["input_usd_per_mtok"] == 0 and row["output_usd_per_mtok"] == 0:
             skip("zero price (free tier or local runtime)", f"{row['source']} {row['host']}/{row['raw_id']}")
+            continue
+        prices = [row[c] for c in ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
+                  if row.get(c) is not None]
+        if any(not math.isfinite(p) or p < 0 or p > schema.MAX_USD_PER_MTOK for p in prices):
+            skip(f"implausible price (negative, infinite or above {schema.MAX_USD_PER_MTOK:g} USD per 1M tokens)",
+                 f"{row['source']} {row['host']}/{row['raw_id']}")
             continue
         if row["start_date"] is None:
             # Only the creator's own API launches a model on its release date; a

@@ -96,10 +96,20 @@ class Catalog:
         """
         model_id = self.resolve(model)
         day = pd.Timestamp(date or self.snapshot_date)
+        if day.date() > self.snapshot_date:  # a later day's price is not known yet: never today's, silently
+            announced = self.announced[self.announced["model_id"] == model_id] if "model_id" in self.announced else []
+            said = "; announced: " + ", ".join(f"{r.input_usd_per_mtok:g}/{r.output_usd_per_mtok:g} at {r.host} from "
+                                               f"{r.start_date.date()}" for r in announced.itertuples()) if len(announced) else ""
+            raise NoPriceError(f"{day.date()} is after snapshot {self.snapshot_id}: its prices are known up to "
+                               f"{self.snapshot_date}{said}")
         rows = self.prices[self.prices["model_id"] == model_id]
         if rows.empty:
             raise NoPriceError(f"{model_id} has no price in snapshot {self.snapshot_id}"
                                + self._retired_phrase(model_id, host, day))
+        if host is None and day < rows["start_date"].min():  # the earliest price at any host, not one host's
+            first = rows.loc[rows["start_date"].idxmin()]
+            raise NoPriceError(f"{model_id}: no price before {first['start_date'].date()} (pricing starts on "
+                               f"{first['start_date'].date()}, at {first['host']})")
         if host is None:
             creator = self.models.loc[self.models["model_id"] == model_id, "creator"].iloc[0]
             own = rows[rows["host"] == creator]

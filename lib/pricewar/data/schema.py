@@ -9,6 +9,7 @@ The YAML inputs (``ENTRIES``) are lists of mappings, checked key by key.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import re
@@ -19,11 +20,11 @@ import pandas as pd
 import yaml
 
 from pricewar.data.paths import relative
-from pricewar.defaults import END_OF_TIME
+from pricewar.defaults import END_OF_TIME, METRICS
 
 __all__ = ["CURATED_COLUMNS", "Problem", "read_text_table", "check_table", "read_entries", "read_input",
            "entry_lines", "typed", "check_curated_rules", "TABLES", "KEYS", "ENTRIES", "EXPLAINED",
-           "PER_1K_FACTOR"]
+           "PER_1K_FACTOR", "MAX_USD_PER_MTOK"]
 
 # column -> (kind, required value)
 TABLES: dict[str, dict[str, tuple[str, bool]]] = {
@@ -125,6 +126,8 @@ KEYS = {
 NUMERIC_KINDS = ("price", "number", "positive", "score", "int")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:+-]*$")
+# No list price has come near this (USD per 1M tokens); a larger one is a unit or typing error.
+MAX_USD_PER_MTOK = 1000.0
 # A price this many times smaller than its model's other prices looks like per-1K units.
 PER_1K_FACTOR = 300.0
 
@@ -153,12 +156,32 @@ def _unparsable_line(name: str, path: Path, exc: Exception) -> Problem:
                    "quote a value that holds a comma")
 
 
+def _short_rows(name: str, path: Path) -> list[Problem]:
+    """Rows with fewer fields than the header (a save cut short, a lost comma): pandas would fill
+    them with blanks, so a truncated row would pass as a row with empty values."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        problems, start = [], reader.line_num + 1
+        for record in reader:
+            if record and len(record) < len(header):
+                text = ",".join(record)
+                problems.append(Problem(name, start, header[len(record)], text[:120],
+                                        f"{len(record)} fields where the header has {len(header)}: "
+                                        f"the row ends before {header[len(record)]!r} (a truncated save?)"))
+            start = reader.line_num + 1
+    return problems
+
+
 def read_text_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV as text (no type guessing). An empty file is a problem."""
     name = relative(path)
     try:
         if path.stat().st_size == 0 or not path.read_text(encoding="utf-8").strip():
             return None, [Problem(name, 1, "", "", "empty file: expected a header row")]
+        short = _short_rows(name, path)
+        if short:
+            return None, short
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[])
     except UnicodeDecodeError as exc:
         return None, [Problem(name, 1, "", "", f"not a readable UTF-8 CSV: {exc}")]
@@ -198,6 +221,11 @@ def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt
         unknown = (frame["change_class"] != "") & ~frame["change_class"].isin(list(CHANGE_CLASSES))
         problems += _flag(frame, file, line, unknown, "change_class",
                           f"not a change class ({', '.join(CHANGE_CLASSES)})")
+    if table == "scores":
+        unknown = (frame["metric"] != "") & ~frame["metric"].isin(list(METRICS))
+        problems += _flag(frame, file, line, unknown, "metric",
+                          f"not a declared metric ({', '.join(METRICS)}; a new one goes in pricewar.defaults.METRICS "
+                          "and data/sources.yaml)")
     if table == "prices":
         problems += _check_per_1k(frame, file, line)
     return problems
@@ -235,8 +263,16 @@ def _check_values(frame, table, file, line, expected, snapshot_date, require_htt
         elif kind in NUMERIC_KINDS:
             numbers = pd.to_numeric(values.where(present), errors="coerce")
             add(present & numbers.isna(), "not a number")
+            add(present & numbers.notna() & ~numbers.map(math.isfinite, na_action="ignore").astype(bool),
+                "not a finite number")
             if kind in ("price", "number"):
                 add(present & (numbers < 0), "negative value")
+            if kind == "price":
+                add(present & (numbers > MAX_USD_PER_MTOK) & numbers.map(math.isfinite, na_action="ignore").astype(bool),
+                    f"implausible price: above {MAX_USD_PER_MTOK:,.0f} USD per 1M tokens (the highest list prices "
+                    "are a few hundred); is it per 1B tokens, or a typo?")
+            if kind == "score":
+                add(present & (numbers > 0) & (numbers < 1), "looks like a fraction: scores are percentages (0–100)")
             if kind == "positive":
                 add(present & (numbers <= 0), "not a positive number")
             if kind == "score":
@@ -300,7 +336,8 @@ def _check_per_1k(frame: pd.DataFrame, file: str, line: pd.Series) -> list[Probl
     problems = []
     for column in ("input_usd_per_mtok", "output_usd_per_mtok"):
         numbers = pd.to_numeric(frame[column], errors="coerce")
-        valid = numbers.where(numbers > 0)
+        # an implausible or infinite price has its own problem; it must not make the others look per-1K
+        valid = numbers.where((numbers > 0) & (numbers <= MAX_USD_PER_MTOK))
         group = valid.groupby(frame["model_id"])
         median = group.transform("median")
         suspect = (group.transform("count") >= 2) & (valid * PER_1K_FACTOR <= median)

@@ -199,6 +199,8 @@ def test_every_curated_row_has_a_source_kind_and_the_share_is_reported(cat):
     assert provenance.source_kind("https://platform.claude.com/docs/en/about-claude/pricing") == "first-party"
     assert provenance.source_kind("https://github.com/mistralai/platform-docs-public/blob/x/a.ts") == "first-party"
     assert provenance.source_kind("https://github.com/simonw/llm-prices/blob/main/data/mistral.json") == "secondary"
+    assert provenance.source_kind("https://huggingface.co/collections/zai-org/glm-53") == "first-party"  # owner second
+    assert provenance.source_kind("https://huggingface.co/spaces/philschmid/llm-pricing") == "secondary"
     kinds = coverage.source_kinds(cat)
     assert set(kinds.columns) >= {"first-party", "archive", "secondary"}
     assert kinds.loc["all", ["first-party", "archive", "secondary"]].sum() > 400

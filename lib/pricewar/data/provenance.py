@@ -55,6 +55,8 @@ def source_kind(url: str) -> str:
         return "secondary"
     if host.endswith("huggingface.co"):
         parts = [p for p in parsed.path.split("/") if p]
+        if parts and parts[0] in ("collections", "datasets", "spaces"):  # the owner comes second
+            parts = parts[1:]
         return "first-party" if parts and parts[0].lower() in FIRST_PARTY_ORGS | {"qwen", "deepseek-ai"} else "secondary"
     if any(host == domain or host.endswith("." + domain) for domain in FIRST_PARTY_DOMAINS):
         return "first-party"

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -216,3 +217,127 @@ def test_before_the_first_price_the_earliest_host_is_named(data_dir, capsys):
     # llama-3.3-70b: togetherai from 2024-12-06, the other hosts from 2025-01-15
     assert cli.main(["price", "llama-3.3-70b", "--at", "2024-06-01"]) == 2
     assert "no price before 2024-12-06 (pricing starts on 2024-12-06, at togetherai)" in capsys.readouterr().err
+
+
+# --- runs that hang, race or leave debris ----------------------------------------------------------
+
+def manifest(tmp_path, entries: list[tuple[str, str, dict]], extra: str = "") -> str:
+    from conftest import FIXTURES
+
+    path = tmp_path / "reports.yaml"
+    path.write_text("".join(f"- name: {name}\n  notebook: {FIXTURES / 'notebooks' / notebook}\n  title: {name}\n"
+                            f"  parameters: {json.dumps(parameters)}\n{extra}" for name, notebook, parameters in entries))
+    return str(path)
+
+
+def test_a_cell_that_hangs_fails_its_report_at_the_timeout_and_the_run_goes_on(data_dir, tmp_path, capsys):
+    path = manifest(tmp_path, [("hangs", "slow.ipynb", {"seconds": 120}), ("fine", "ok.ipynb", {})], "  timeout: 3\n")
+    started = time.monotonic()
+    assert cli.main(["run", "--manifest", path, "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    assert time.monotonic() - started < 60
+    run = json.loads(next((tmp_path / "out").glob("2*/run.json")).read_text())
+    status = {r["name"]: (r["status"], r["error"] or "") for r in run["reports"]}
+    assert status["fine"] == ("ok", "")
+    assert status["hangs"][0] == "failed" and "timed out" in status["hangs"][1], status
+
+
+def test_a_kernel_that_fails_to_start_gets_one_more_try(data_dir, tmp_path, monkeypatch):
+    import papermill
+
+    real, calls = papermill.execute_notebook, []
+
+    def flaky(*args, **kwargs):  # the workers are forked: they inherit this
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    path = manifest(tmp_path, [("a", "ok.ipynb", {})])
+    assert cli.main(["run", "--manifest", path, "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"]) == 0
+    assert "retrying once" in next((tmp_path / "out").glob("2*/logs/a.log")).read_text()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not open(f"/proc/{pid}/stat").read().split(") ")[1].startswith("Z")  # a zombie is dead
+
+
+def test_sigkill_of_the_run_takes_its_workers_with_it_and_the_next_run_clears_the_debris(data_dir, tmp_path):
+    out, pids = tmp_path / "out", tmp_path / "pids"
+    path = manifest(tmp_path, [("slow", "slow.ipynb", {"seconds": 120, "pid_file": str(pids)})])
+    process = subprocess.Popen([sys.executable, "-m", "pricewar.cli", "run", "--manifest", path, "--out", str(out),
+                                "--jobs", "1", "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kernel, worker = (int(p) for p in pids.read_text().split())
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 20
+    while (_alive(worker) or _alive(kernel)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(worker) and not _alive(kernel)
+    assert list(out.glob(".tmp-*"))  # the killed run's staging folder is left ...
+    quick = manifest(tmp_path, [("a", "ok.ipynb", {})])
+    assert cli.main(["run", "--manifest", quick, "--out", str(out), "--quiet"]) == 0
+    assert not list(out.glob(".tmp-*"))  # ... and the next run removes it: its process is provably dead
+
+
+def test_two_runs_started_in_the_same_second_get_different_ids(tmp_path):
+    from pricewar.report import runner
+
+    first, first_staging = runner._new_run(tmp_path)
+    second, second_staging = runner._new_run(tmp_path)
+    assert first != second and second.startswith(first[:17]) and runner.RUN_ID.match(second)
+    assert first_staging != second_staging
+
+
+@pytest.mark.parametrize("override, message", [
+    ("as_of=2030-01-01", "parameter as_of = 2030-01-01 is after its snapshot 2026-01-31"),
+    ("as_of=2025-13-01", "parameter as_of = '2025-13-01' is not a date (YYYY-MM-DD)"),
+    ("snapshot=2019-01-01", "no snapshot '2019-01-01'"),
+])
+def test_a_report_date_or_snapshot_the_data_cannot_serve_exits_2_before_anything_runs(
+        data_dir, tmp_path, capsys, override, message):
+    from conftest import FIXTURES
+
+    notebook = tmp_path / "dated.ipynb"
+    text = (FIXTURES / "notebooks" / "ok.ipynb").read_text()
+    notebook.write_text(text.replace('"scale: float = 1.0  # multiplies the values"',
+                                     '"scale: float = 1.0  # multiplies the values\\n",\n'
+                                     '    "snapshot: str = \\"latest\\"  # data/snapshots/<date>\\n",\n'
+                                     '    "as_of: Optional[str] = None  # the day (ISO date)"'))
+    path = tmp_path / "reports.yaml"
+    path.write_text(f"- name: dated\n  notebook: {notebook}\n  title: Dated\n")
+    out = tmp_path / "out"
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "-p", override]) == 2
+    assert message in capsys.readouterr().err
+    assert not list(out.glob("2*"))
+
+
+def test_an_out_that_is_a_file_is_one_line_and_exit_2(data_dir, tmp_path, capsys):
+    (tmp_path / "out").write_text("not a folder")
+    path = manifest(tmp_path, [("a", "ok.ipynb", {})])
+    assert cli.main(["run", "--manifest", path, "--out", str(tmp_path / "out")]) == 2
+    assert "cannot write run folders there: is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_stray_or_impossible_snapshot_folder_never_becomes_latest(data_dir, capsys):
+    (data_dir / "snapshots" / "2099-01-01").mkdir()  # empty: no manifest
+    bogus = data_dir / "snapshots" / "2026-13-45"
+    bogus.mkdir()
+    (bogus / "manifest.json").write_text("{}")
+    assert snapshot.list_snapshots() == [FIXTURE_SNAPSHOT]
+    assert cli.main(["price", "o3"]) == 0
+    assert f"on {FIXTURE_SNAPSHOT}" in capsys.readouterr().out
+
+
+def test_a_broken_manifest_is_one_line_and_exit_1(data_dir, capsys):
+    (data_dir / "snapshots" / FIXTURE_SNAPSHOT / "manifest.json").write_text('{"files": ')
+    assert cli.main(["data", "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "manifest.json: not a readable manifest" in err and "Traceback" not in err

@@ -399,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped early (``| head``): not an error of the command
         sys.stdout = open(os.devnull, "w")
         return 0
+    except OSError as exc:  # a full disk, a read-only folder, a path that is not what it should be
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"error: {exc.strerror or exc}{where}{_undone(args)}", file=sys.stderr)
+        return 1
 
 
 def _undone(args) -> str:

@@ -13,6 +13,7 @@ failed refresh leaves nothing behind and earlier snapshots are never touched.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -22,9 +23,10 @@ import tempfile
 from pathlib import Path
 
 from pricewar.data.paths import relative, snapshots_dir
-from pricewar.errors import SnapshotError, ValidationError
+from pricewar.errors import DataError, SnapshotError, ValidationError
 
-__all__ = ["TABLE_FILES", "LATER_TABLES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest"]
+__all__ = ["TABLE_FILES", "LATER_TABLES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest",
+           "remove_stale_staging"]
 
 TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts", "versions", "classified_changes", "announced"]
 # Tables added after snapshots were first written: a snapshot built before lacks them (they are empty).
@@ -36,11 +38,43 @@ _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def list_snapshots(root: Path | None = None) -> list[str]:
-    """Snapshot ids (dates), oldest first."""
+    """Snapshot ids (dates), oldest first: folders named by a real date that hold a ``manifest.json``
+    (a stray empty folder, or one named ``2026-13-45``, is not a snapshot and never becomes latest)."""
     root = root or snapshots_dir()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and _DATED.match(p.name))
+    return sorted(p.name for p in root.iterdir()
+                  if p.is_dir() and _DATED.match(p.name) and _is_day(p.name) and (p / "manifest.json").is_file())
+
+
+def _is_day(name: str) -> bool:
+    try:
+        dt.date.fromisoformat(name)
+        return True
+    except ValueError:
+        return False
+
+
+def remove_stale_staging(root: Path) -> list[str]:
+    """Remove ``.tmp-*`` folders under ``root`` left by a process that is provably dead (its pid is
+    in the name and no such process exists); returns their names. Others are left alone."""
+    removed = []
+    for path in root.glob(".tmp-*") if root.is_dir() else []:
+        found = re.search(r"-pid(\d+)-", path.name)
+        if path.is_dir() and found and not _alive(int(found.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
 
 
 def resolve(snapshot: str = "latest", root: Path | None = None) -> Path:
@@ -75,7 +109,8 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
     final = root / snapshot_id
     if final.exists() and not force:
         raise SnapshotError(f"snapshot {snapshot_id} already exists at {final}; use --force to rebuild it")
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{snapshot_id}-", dir=root))
+    remove_stale_staging(root)
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{snapshot_id}-pid{os.getpid()}-", dir=root))
     try:
         files = {}
         for name in TABLE_FILES:
@@ -98,7 +133,7 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
                 raise ValidationError([dataclasses.replace(p, file=p.file.replace(relative(staging), built))
                                        for p in problems])
         if final.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".tmp-old-{snapshot_id}-", dir=root))
+            retired = Path(tempfile.mkdtemp(prefix=f".tmp-old-{snapshot_id}-pid{os.getpid()}-", dir=root))
             os.rename(final, retired / snapshot_id)
             os.rename(staging, final)
             shutil.rmtree(retired)
@@ -111,5 +146,15 @@ def write(snapshot_id: str, tables: dict, manifest: dict, root: Path | None = No
 
 
 def read_manifest(folder: Path) -> dict:
-    return json.loads((folder / "manifest.json").read_text())
+    """A snapshot's manifest; ``DataError`` naming the file when it is not a JSON object."""
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{relative(path)}: not a readable manifest ({exc}); rebuild the snapshot with "
+                        f"`pricewar data refresh --date {folder.name} --force`") from None
+    if not isinstance(manifest, dict):
+        raise DataError(f"{relative(path)}: not a manifest (a JSON object); rebuild the snapshot with "
+                        f"`pricewar data refresh --date {folder.name} --force`")
+    return manifest
 

@@ -28,12 +28,15 @@ import yaml
 
 from pricewar import __version__
 from pricewar.data.paths import PROJECT_ROOT
-from pricewar.errors import RunError
+from pricewar.errors import RequestError, RunError
 
 __all__ = ["DEFAULT_MANIFEST", "Report", "load_manifest", "parse_overrides", "type_matches",
            "check_parameters", "git_commit", "kernel_name", "vega_bundle_path", "run"]
 
 DEFAULT_MANIFEST = PROJECT_ROOT / "reports.yaml"
+# Seconds one cell of a report may run before the report fails (reports.yaml: ``timeout``): a hung
+# notebook must not hang the scheduled run for ever. The slowest cell today takes a few seconds.
+DEFAULT_TIMEOUT = 600
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Report:
     title: str
     parameters: dict = field(default_factory=dict)
     order: int = 0
+    timeout: int = 0  # seconds one cell may run before the report fails (0: DEFAULT_TIMEOUT)
 
 
 def load_manifest(path: Path) -> list[Report]:
@@ -63,7 +67,7 @@ def load_manifest(path: Path) -> list[Report]:
         missing = [k for k in ("name", "notebook", "title") if not entry.get(k)]
         if missing:
             raise RunError(f"{where}: missing {', '.join(missing)}")
-        unknown = set(entry) - {"name", "notebook", "title", "parameters"}
+        unknown = set(entry) - {"name", "notebook", "title", "parameters", "timeout"}
         if unknown:
             raise RunError(f"{where} ({entry['name']}): unknown key(s) {', '.join(sorted(unknown))}")
         if entry["name"] in seen:
@@ -75,7 +79,11 @@ def load_manifest(path: Path) -> list[Report]:
         parameters = entry.get("parameters") or {}
         if not isinstance(parameters, dict):
             raise RunError(f"{where} ({entry['name']}): parameters must be a mapping")
-        reports.append(Report(entry["name"], str(notebook), entry["title"], _plain(parameters), order=i))
+        timeout = entry.get("timeout", DEFAULT_TIMEOUT)
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+            raise RunError(f"{where} ({entry['name']}): timeout {timeout!r} is not a whole number of seconds ≥ 1")
+        reports.append(Report(entry["name"], str(notebook), entry["title"], _plain(parameters), order=i,
+                              timeout=timeout))
     return reports
 
 
@@ -99,7 +107,7 @@ def parse_overrides(pairs: list[str]) -> dict:
             raise RunError(f"-p {pair!r}: expected KEY=VALUE")
         try:
             overrides[key] = _plain(yaml.safe_load(raw)) if raw != "" else ""
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):  # not YAML, or a YAML date that is no day (2025-13-01): text
             overrides[key] = raw
     return overrides
 
@@ -197,11 +205,30 @@ def _warm_worker() -> None:
     parent's handler and writing a last notebook into a staging folder being removed.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     import papermill  # noqa: F401
 
     from pricewar.report import html
 
     html.exporter()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the run's process dies, even by SIGKILL (no handler runs
+    then), so no worker goes on writing a staging folder or holding the caller's stdout."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's SIGTERM handler still stops the workers
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+# Kernel start failures worth one more try: a port race under load (papermill issue 511), a slow start.
+_KERNEL_START = re.compile(r"Kernel didn't respond|Address already in use|Kernel died before replying|ZMQError")
 
 
 def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path: str) -> dict:
@@ -220,13 +247,25 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
     with open(logs / f"{report['name']}.log", "w") as log:
         os.dup2(log.fileno(), 2)  # the kernel's own messages go to the run's log, not the cron mail
         try:
-            papermill.execute_notebook(report["notebook"], str(output), parameters=report["parameters"],
-                                       kernel_name=kernel, progress_bar=False, log_output=False,
-                                       cwd=str(PROJECT_ROOT), shutdown_kernel="immediate")
+            for attempt in (1, 2):
+                try:
+                    papermill.execute_notebook(report["notebook"], str(output), parameters=report["parameters"],
+                                               kernel_name=kernel, progress_bar=False, log_output=False,
+                                               cwd=str(PROJECT_ROOT), shutdown_kernel="immediate",
+                                               execution_timeout=report["timeout"])
+                    break
+                except papermill.PapermillExecutionError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a kernel that failed to start gets one more try
+                    if attempt == 2 or not _KERNEL_START.search(f"{type(exc).__name__}: {exc}") or _ran(output):
+                        raise
+                    os.write(2, f"kernel start failed ({type(exc).__name__}: {exc}); retrying once\n".encode())  # the log
         except papermill.PapermillExecutionError as exc:
             error = f"{exc.ename}: {exc.evalue}"
-        except Exception as exc:  # the kernel died, the notebook is unreadable, ...
+        except Exception as exc:  # the kernel died, the notebook is unreadable, a cell timed out, ...
             error = f"{type(exc).__name__}: {exc}"
+            if "Timeout" in type(exc).__name__ or "timed out" in str(exc):
+                error = f"timed out: a cell ran longer than the report's timeout of {report['timeout']} s ({error})"
         finally:
             os.dup2(saved_stderr, 2)
             os.close(saved_stderr)
@@ -253,8 +292,19 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
             "headlines": headlines}
 
 
+def _ran(output: Path) -> bool:
+    """Whether any cell of a (partly) executed notebook ran: then a failure is not a kernel start."""
+    import nbformat
+
+    try:
+        return any(c.get("execution_count") for c in nbformat.read(output, as_version=4).cells)
+    except Exception:  # noqa: BLE001 - absent or half-written: nothing ran
+        return False
+
+
 def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
-    """Pin ``snapshot="latest"`` to the concrete snapshot id, so the run records what it read."""
+    """Pin ``snapshot="latest"`` to the concrete snapshot id, so the run records what it read.
+    A snapshot that does not exist is a ``SnapshotError`` (exit 2) before anything runs."""
     from pricewar.data import snapshot
 
     latest = snapshot.resolve("latest").name
@@ -263,7 +313,36 @@ def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
     value = parameters.get("snapshot", declared["snapshot"].get("default", "").strip("\"'"))
     if value in ("latest", ""):
         return {**parameters, "snapshot": latest}, latest
-    return parameters, value
+    return parameters, snapshot.resolve(str(value)).name
+
+
+def check_dates(report: Report, declared: dict, snapshot_id: str) -> list[str]:
+    """Problems of the report's date parameters (those whose parameters-cell comment says "ISO date",
+    and ``previous_snapshot``): a malformed date, or a day after the report's snapshot — a report
+    "on 2030-01-01" from the data of today would be a wrong number."""
+    from pricewar.data import snapshot
+
+    problems = []
+    for key, value in report.parameters.items():
+        if value is None or key not in declared:
+            continue
+        if key == "previous_snapshot":
+            try:
+                snapshot.resolve(str(value))
+            except RequestError as exc:
+                problems.append(f"report {report.name!r}: parameter previous_snapshot = {value!r}: {exc}")
+            continue
+        if "ISO date" not in (declared[key].get("help") or ""):
+            continue
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            problems.append(f"report {report.name!r}: parameter {key} = {value!r} is not a date (YYYY-MM-DD)")
+            continue
+        if day.isoformat() > snapshot_id:
+            problems.append(f"report {report.name!r}: parameter {key} = {value} is after its snapshot {snapshot_id}: "
+                            "the data does not reach that day (refresh a later snapshot, or pick an earlier day)")
+    return problems
 
 
 def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overrides: dict | None = None,
@@ -277,6 +356,7 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     if keep is not None and keep < 1:
         raise RunError(f"--keep {keep}: keep at least 1 run")
     reports = _select(load_manifest(Path(manifest)), names, overrides, manifest)
+    out = _writable_out(Path(out))
     jobs = max(1, jobs or os.cpu_count() or 1)
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
@@ -287,17 +367,16 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
     signal.signal(signal.SIGTERM, interrupted)
     # Workers start now and import papermill and nbconvert while the parameters are checked.
     executor = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
-    out, staging = Path(out), None
+    staging = None
     try:
         # in a worker: papermill is imported there anyway, so the main process never pays for it
         declared = executor.submit(check_parameters, reports).result()
         pinned, context = _pin_snapshots(reports, declared, previous_run(out))
         context.update(executor.submit(_data_notes, context["snapshot"]).result())
-        out.mkdir(parents=True, exist_ok=True)
-        run_id = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
-        while (out / run_id).exists():
-            run_id += "-2"
-        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=out))
+        removed = snapshot_staging_cleanup(out)
+        if removed and not quiet:
+            print(f"removed {len(removed)} folder(s) left by a killed run: {', '.join(removed)}")
+        run_id, staging = _new_run(out)
         run_record = _execute_all(executor, pinned, staging, context, run_id, jobs, quiet)
         os.rename(staging, out / run_id)
     except BaseException:
@@ -310,7 +389,9 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
             signal.signal(sig, handler)
     failed = [r for r in run_record["reports"] if r["status"] != "ok"]
     if not failed:
-        _point_latest(out, run_id)
+        with _locked(out):  # two runs finishing together: latest ends on the newer one
+            newest_ok = max([run_id] + ([(out / "latest").resolve().name] if (out / "latest").is_symlink() else []))
+            _point_latest(out, newest_ok if (out / newest_ok).is_dir() else run_id)
     if keep is not None:
         pruned = prune_runs(out, keep)
         if pruned and not quiet:
@@ -340,15 +421,18 @@ def _pin_snapshots(reports: list[Report], declared: dict, previous: dict | None 
     A report that declares ``previous_snapshot`` and is not given one compares with the previous
     run's snapshot, when that differs from its own.
     """
-    pinned, snapshots = [], set()
+    pinned, snapshots, problems = [], set(), []
     for report in reports:
         parameters, snapshot_id = _resolve_snapshot(report.parameters, declared[report.notebook])
+        problems += check_dates(report, declared[report.notebook], snapshot_id)
         earlier = (previous or {}).get("snapshot")
         if ("previous_snapshot" in declared[report.notebook] and "previous_snapshot" not in parameters
                 and earlier and earlier != snapshot_id and "," not in earlier):
             parameters = {**parameters, "previous_snapshot": earlier}
         snapshots.add(snapshot_id)
-        pinned.append(Report(report.name, report.notebook, report.title, parameters, report.order))
+        pinned.append(Report(report.name, report.notebook, report.title, parameters, report.order, report.timeout))
+    if problems:
+        raise RunError("bad parameters, nothing was run:\n  " + "\n  ".join(problems))
     context = {"snapshot": ", ".join(sorted(snapshots)), "package_version": __version__,
                "git_commit": git_commit(), "previous_run": (previous or {}).get("run_id")}
     return pinned, context
@@ -368,6 +452,53 @@ def _data_notes(snapshots: str) -> dict:
         notes["notice"] = (f"The data update of {last['date']} failed ({reason}); these reports use the last good "
                            f"snapshot, {snapshots}.")
     return notes
+
+
+def _writable_out(out: Path) -> Path:
+    """``out``, created if needed; a ``RunError`` (exit 2, nothing run) when it is a file, read-only
+    or otherwise cannot take a run folder."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=".probe-", dir=out))
+        probe.rmdir()
+    except OSError as exc:
+        reason = "is a file, not a folder" if out.exists() and not out.is_dir() else (exc.strerror or str(exc))
+        raise RunError(f"--out {out}: cannot write run folders there: {reason}") from None
+    return out
+
+
+def snapshot_staging_cleanup(out: Path) -> list[str]:
+    """Staging folders under ``out`` of runs whose process is dead (killed), removed."""
+    from pricewar.data import snapshot
+
+    return snapshot.remove_stale_staging(out)
+
+
+class _locked:
+    """An exclusive lock on ``<out>/.lock`` (flock): run ids and ``latest`` change one run at a time."""
+
+    def __init__(self, out: Path):
+        self.path = Path(out) / ".lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "a")
+        fcntl.flock(self.fh, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()  # releases the lock
+
+
+def _new_run(out: Path) -> tuple[str, Path]:
+    """A run id no other run has or is building (two runs started in the same second get
+    ``…T120000`` and ``…T120000-2``), and its staging folder ``.tmp-<id>-pid<pid>-…``."""
+    with _locked(out):
+        run_id = dt.datetime.now().strftime("%Y-%m-%dT%H%M%S")
+        while (out / run_id).exists() or any(out.glob(f".tmp-{run_id}-pid*")):
+            run_id += "-2"
+        return run_id, Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-pid{os.getpid()}-", dir=out))
 
 
 RUN_ID = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}(-2)*$")

@@ -94,3 +94,81 @@ def test_every_chart_renders_interactively_without_network(run_folder, tmp_path)
         assert colours is None or len(colours) > 50, f"{page.name}: the screenshot is blank"
     from_pages = [r for r in proxy.requests if not BROWSER_SERVICES.search(r.split(b"\r\n")[0].decode("latin-1"))]
     assert from_pages == [], f"requests left the page: {from_pages[:3]}"
+
+
+# Run in each page after its charts render; writes what a reader would stumble on into
+# <body data-quality="[...]"> for --dump-dom to carry out.
+QUALITY_CHECK = r"""
+<script>
+(function () {
+  function problems() {
+    var found = [], root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) {
+      found.push("the page scrolls sideways: " + root.scrollWidth + " px wide in " + root.clientWidth + " px");
+    }
+    document.querySelectorAll("table").forEach(function (table, n) {
+      var where = "table " + (n + 1);
+      var box = table.parentElement, scrolls = false;
+      for (var node = box; node && node !== document.body; node = node.parentElement) {
+        var style = getComputedStyle(node);
+        if ((style.overflowX === "auto" || style.overflowX === "scroll") && node.clientWidth > 0) { scrolls = true; break; }
+      }
+      if (!scrolls && table.getBoundingClientRect().width > box.clientWidth + 1) {
+        found.push(where + " is wider than its container and has no scroll box of its own");
+      }
+      if (table.querySelectorAll("tbody tr").length === 0) { found.push(where + " is empty"); }
+      if (table.querySelector("tbody th")) { found.push(where + " has an index column"); }
+      table.querySelectorAll("thead th").forEach(function (th) {
+        var text = th.textContent.trim();
+        if (!text) { found.push(where + " has an empty header (an index column)"); }
+        if (text.indexOf("_") >= 0) { found.push(where + " header '" + text + "' has an underscore"); }
+      });
+      table.querySelectorAll("td, th").forEach(function (cell) {
+        var text = cell.textContent.trim();
+        if (/(\u2026|\.\.\.)$/.test(text)) { found.push(where + " cell cut short: '" + text.slice(-40) + "'"); }
+        if (/^[\u2212+\-]?\$?[\d,]*\.\d{5,}(%|\u00d7)?$/.test(text)) { found.push(where + " number with over 4 decimals: " + text); }
+      });
+    });
+    document.querySelectorAll(".pricewar-chart svg").forEach(function (svg, n) {
+      var width = svg.width && svg.width.baseVal ? svg.width.baseVal.value : 0;
+      var scale = width ? svg.getBoundingClientRect().width / width : 1;
+      var smallest = Infinity;
+      svg.querySelectorAll("text").forEach(function (text) {
+        if (!text.textContent.trim()) { return; }
+        smallest = Math.min(smallest, parseFloat(getComputedStyle(text).fontSize) * scale);
+      });
+      if (smallest < 9) { found.push("chart " + (n + 1) + " has text of " + smallest.toFixed(1) + " px"); }
+    });
+    return found;
+  }
+  function done() {
+    var figures = document.querySelectorAll(".pricewar-chart");
+    var rendered = document.querySelectorAll('.pricewar-chart[data-rendered], .pricewar-chart[data-render-error]');
+    if (rendered.length < figures.length) { setTimeout(done, 100); return; }
+    document.body.setAttribute("data-quality", JSON.stringify(problems()));
+  }
+  window.addEventListener("load", function () { setTimeout(done, 50); });
+})();
+</script>
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_every_page_reads_like_a_briefing_at_phone_and_desktop_width(run_folder, tmp_path, width):
+    import html
+    import json
+
+    proxy = RecordingProxy()
+    failures = {}
+    for i, page in enumerate(pages(run_folder)):
+        probe = tmp_path / page.name
+        text = page.read_text(encoding="utf-8")
+        at = text.rindex("</body>")  # the page's own end (the inlined bundle may hold the string too)
+        probe.write_text(text[:at] + QUALITY_CHECK + text[at:], encoding="utf-8")
+        dom = chromium(probe, proxy, tmp_path / f"q{i}", f"--window-size={width},2000", "--dump-dom").stdout.decode()
+        found = re.search(r'<body[^>]*data-quality="([^"]*)"', dom)
+        assert found, f"{page.name}: the page check did not run"
+        problems = json.loads(html.unescape(found.group(1)))
+        if problems:
+            failures[page.name] = problems
+    assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)

@@ -85,9 +85,9 @@ def run_report(tmp_path, parameters):
 
 
 def test_default_numbers_are_pinned(tmp_path):
-    assert run_report(tmp_path, {}) == {"lag_months": 7.9, "closed_premium_gpt4": 0.96, "frontier_open_share": 16.7}
+    assert run_report(tmp_path, {}) == {"lag_months": 7.9, "closed_premium_gpt4": 3.67, "frontier_open_share": 33.3}
 
 
 def test_another_metric_gives_other_numbers(tmp_path):
     values = run_report(tmp_path, {"metric": "mmlu", "window_months": 36})
-    assert values != {"lag_months": 7.9, "closed_premium_gpt4": 0.96, "frontier_open_share": 16.7}
+    assert values != {"lag_months": 7.9, "closed_premium_gpt4": 3.67, "frontier_open_share": 33.3}

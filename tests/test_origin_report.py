@@ -24,13 +24,17 @@ def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_h
     values = {key: h["value"] for key, h in default_headlines.items()}
     assert values == {"decline_per_year": 5.49, "gpt4_level_price_start": 37.5, "gpt4_level_price_now": 0.015,
                       "largest_cut_pct": -80.0}
-    assert "90% CI 3.5–8.6, n=13" in default_headlines["decline_per_year"]["label"]
+    assert "90% CI 3.5–8.6× per year, 13 price changes" in default_headlines["decline_per_year"]["comparison"]
+    assert default_headlines["largest_cut_pct"]["label"] == "largest list-price cut (a repricing), since 2023-03-01"
 
 
 def test_parameters_change_the_recorded_numbers(tmp_path, default_headlines):
     other = run_origin(tmp_path, {"thresholds": ["claude-3-5-sonnet-20240620"], "blend_ratio": 1.0,
                                   "start": "2024-06-01", "min_cut_pct": 50.0})
     assert other["gpt4_level_price_start"]["value"] == 9.0  # claude-3-5-sonnet at (3 + 15) / 2
-    assert "claude-3-5-sonnet-20240620" in other["decline_per_year"]["label"]
+    from pricewar.data import catalog
+
+    name = catalog.load().display_name("claude-3-5-sonnet-20240620")  # the bar's display name, not its id
+    assert name in other["decline_per_year"]["label"] and "claude-3-5" not in other["decline_per_year"]["label"]
     assert other["decline_per_year"]["value"] != default_headlines["decline_per_year"]["value"]
     assert other["largest_cut_pct"]["value"] <= -50.0

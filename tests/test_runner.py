@@ -148,7 +148,7 @@ def test_hostile_strings_are_escaped(tmp_path):
 def test_record_reads_back_from_the_executed_notebook():
     nb = {"cells": [{"outputs": [{"output_type": "display_data",
                                   "data": record.record("x", 2.5, label="x value")._repr_mimebundle_()}]}]}
-    assert record.read_headlines(nb) == [{"key": "x", "value": 2.5, "label": "x value", "unit": ""}]
+    assert record.read_headlines(nb) == [{"key": "x", "value": 2.5, "label": "x value", "unit": "", "comparison": ""}]
 
 
 def test_an_unreadable_notebook_is_a_manifest_error(tmp_path, capsys):

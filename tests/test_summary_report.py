@@ -19,8 +19,10 @@ def test_five_numbers_pinned_and_no_previous_snapshot_said(tmp_path):
     folder = (tmp_path / "out" / "latest").resolve()
     run = json.loads((folder / "run.json").read_text())
     values = {h["key"]: h["value"] for h in run["reports"][0]["headlines"]}
-    assert values == {"gpt4_level_price_now": 0.015, "decline_per_year": 5.486, "premium_floor": 2.499,
-                      "open_lag_months": 7.8844, "largest_recent_cut_pct": -18.75}
+    assert values == {"gpt4_level_price_now": 0.015, "decline_per_year": 5.49, "premium_floor": 2.499,
+                      "open_lag_months": 7.9, "largest_recent_cut_pct": -18.8}
+    labels = {h["key"]: h["label"] for h in run["reports"][0]["headlines"]}
+    assert labels["largest_recent_cut_pct"] == "largest list-price cut (a repricing), last 90 days"  # its scope
     page = (folder / "00-executive-summary.html").read_text()
     assert "There is no snapshot before 2026-11-28" in page
     index = (folder / "index.html").read_text()

@@ -22,6 +22,13 @@ __all__ = ["stable_2024_prices", "gemini_q1_2025_cut", "gpt4_level_price_today",
 PER_1K = 1000.0  # USD per 1M tokens → USD per 1K tokens divides by this
 
 
+def _metric(metric: str) -> str:
+    """A metric's short name for evidence text ("GPQA Diamond")."""
+    from pricewar.defaults import METRICS
+
+    return METRICS.get(metric, metric).split(",")[0]
+
+
 def _per_1k(usd_per_mtok: float) -> str:
     return f"${usd_per_mtok / PER_1K:.2g}/1K (${usd_per_mtok:.3g}/1M)"
 
@@ -34,14 +41,14 @@ def stable_2024_prices(cat, ratio: float = BLEND_RATIO, models=("gpt-4", "gpt-4-
         price = cat.price_at(model, "2024-06-01")
         blended = pricing.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
         near += level_usd_per_mtok / tolerance <= blended <= level_usd_per_mtok * tolerance
-        rows.append(f"{model} {_per_1k(blended)}")
+        rows.append(f"{cat.display_name(model)} {_per_1k(blended)}")
     cuts = trends.repricings(trends.first_party_changes(cat, 20, ratio))
     cuts = cuts[cuts["host"].isin(["openai", "anthropic", "google"])]
     cuts_2024 = cuts[(cuts["date"].dt.year == 2024) & (cuts["kind"] == "cut")]
     verdict = "supported" if near == len(models) and cuts_2024.empty else ("partly" if near else "refuted")
     evidence = (f"on 2024-06-01: {'; '.join(rows)} — {near} of {len(models)} within {tolerance}× of $0.03/1K; "
                 f"{len(cuts_2024)} list-price cuts of 20%+ by OpenAI, Anthropic and Google during 2024 "
-                f"({', '.join(sorted(set(cuts_2024['model_id'])))})")
+                f"({', '.join(sorted({cat.display_name(m) for m in cuts_2024['model_id']}))})")
     return {"verdict": verdict, "evidence": evidence}
 
 
@@ -51,7 +58,7 @@ def gemini_q1_2025_cut(cat, ratio: float = BLEND_RATIO, claimed_pct: float = 70.
     cuts = cuts[cuts["host"] == "google"]
     cuts = cuts[cuts["model_id"].str.startswith("gemini") & (cuts["kind"] == "cut")]
     in_q1 = cuts[(cuts["date"] >= "2025-01-01") & (cuts["date"] < "2025-04-01")]
-    listed = "; ".join(f"{r.date.date()} {r.model_id} {r.pct_change:.0f}% to {_per_1k(r.new_blended_usd_per_mtok)}"
+    listed = "; ".join(f"{r.date.date()} {cat.display_name(r.model_id)} {r.pct_change:.0f}% to {_per_1k(r.new_blended_usd_per_mtok)}"
                        for r in cuts.sort_values("date").itertuples())
     close = in_q1[(in_q1["pct_change"] + claimed_pct).abs() <= 10]
     verdict = "supported" if len(close) else "refuted"
@@ -67,8 +74,9 @@ def gpt4_level_price_today(cat, metric: str = METRIC, ratio: float = BLEND_RATIO
     today = series.iloc[-1]
     factor = claimed_usd_per_mtok / today["blended_usd_per_mtok"]
     verdict = "supported" if 1 / tolerance <= factor <= tolerance else "refuted"
-    evidence = (f"cheapest model scoring at least {threshold}'s {metric} on {today['date'].date()}: "
-                f"{today['model_id']} at {today['host']}, {_per_1k(today['blended_usd_per_mtok'])} — "
+    evidence = (f"cheapest model scoring at least {cat.display_name(threshold)}'s {_metric(metric)} on "
+                f"{today['date'].date()}: {cat.display_name(today['model_id'])} at {today['host']}, "
+                f"{_per_1k(today['blended_usd_per_mtok'])} — "
                 f"{factor:,.0f}× below the claimed $0.01/1K")
     return {"verdict": verdict, "evidence": evidence}
 
@@ -158,7 +166,7 @@ def gap_closing(cat, metric: str = METRIC, ratio: float = BLEND_RATIO) -> dict:
     then, now = gaps["gap_points"].iloc[0], gaps["gap_points"].iloc[-1]
     closing = now < then and late <= early
     verdict = "supported" if closing else ("partly" if now < then or late <= early else "refuted")
-    evidence = (f"{metric} gap between the best closed and best open model: {then:.1f} points on "
+    evidence = (f"{_metric(metric)} gap between the best closed and best open model: {then:.1f} points on "
                 f"{gaps['date'].iloc[0].date()}, {now:.1f} on {gaps['date'].iloc[-1].date()}; open models reached "
                 f"closed records {early:.1f} months later on average for the earlier half of records, "
                 f"{late:.1f} months for the later half")
@@ -189,7 +197,7 @@ def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, fl
         sizes = openness.size_classes(cat, large_range_b=large_b)
         large = sizes[sizes["size_class"] == "large"]["model_id"]
         return {"verdict": "not checkable",
-                "evidence": f"the catalog has no benchmark score for {model_id} (sources: data/sources.yaml); "
+                "evidence": f"the catalog has no benchmark score for {cat.display_name(model_id)}; "
                             f"{len(large)} open models of {large_b[0]:g}–{large_b[1]:g}B are in the catalog"}
     rows, wins = [], 0
     sizes = openness.size_classes(cat, large_range_b=large_b)
@@ -206,7 +214,8 @@ def small_matches_large(cat, small: str = "qwen3.5-9b", large_b: tuple[float, fl
 def llama4_context(cat, claimed_tokens: int = 10_000_000, ratio: float = BLEND_RATIO) -> dict:
     """'Llama 4 (free, 10M context).' The context windows the catalog lists for Llama 4."""
     models = cat.models[cat.models["model_id"].str.match(r"^llama-4-(scout|maverick)$")]
-    listed = ", ".join(f"{r.model_id} {int(r.context_window):,}" for r in models.itertuples() if pd.notna(r.context_window))
+    listed = ", ".join(f"{cat.display_name(r.model_id)} {int(r.context_window):,}" for r in models.itertuples()
+                       if pd.notna(r.context_window))
     best = models["context_window"].max()
     if pd.notna(best) and best >= claimed_tokens:
         return {"verdict": "supported", "evidence": f"context windows in the catalog: {listed}"}
@@ -234,7 +243,8 @@ def r1_discount(cat, ratio: float = BLEND_RATIO, claimed_pct: float = 95.0, tole
     o1 = pricing.blended_price(theirs["input_usd_per_mtok"], theirs["output_usd_per_mtok"], ratio)
     cheaper = 100 * (1 - r1 / o1)
     verdict = "supported" if abs(cheaper - claimed_pct) <= tolerance_points else "refuted"
-    return {"verdict": verdict, "evidence": f"on {first.date()}: {model} {_per_1k(r1)} against {rival} {_per_1k(o1)} "
+    return {"verdict": verdict, "evidence": f"on {first.date()}: {cat.display_name(model)} {_per_1k(r1)} against "
+                                            f"{cat.display_name(rival)} {_per_1k(o1)} "
                                             f"blended — {cheaper:.1f}% cheaper"}
 
 
@@ -252,12 +262,13 @@ def hybrid_strategy(cat, ratio: float = BLEND_RATIO, floor_model: str = "gpt-4o-
     cheapest = capable.iloc[0]
     saving = mix["savings_pct"]
     return {"verdict": "supported" if saving > 0 else "refuted",
-            "evidence": f"the default mix costs {saving:.0f}% less than sending everything to {mix['premium_model']}, "
+            "evidence": f"the default mix costs {saving:.0f}% less than sending everything to "
+                        f"{cat.display_name(mix['premium_model'])}, "
                         f"at a share-weighted score of {mix['mix_score']:.1f} against {mix['premium_score']:.1f}; "
                         "the cheapest mix reaching the floor: "
-                        + ", ".join(f"{m} {s:.0%}" for m, s in best["routes"].items())
+                        + ", ".join(f"{cat.display_name(m)} {s:.0%}" for m, s in best["routes"].items())
                         + f" at USD {best['monthly_cost_usd']:,.0f}/month, against USD "
-                        f"{cheapest['monthly_cost_usd']:,.0f} for {cheapest['model_id']} alone"}
+                        f"{cheapest['monthly_cost_usd']:,.0f} for {cat.display_name(cheapest['model_id'])} alone"}
 
 
 def gemini_paid(cat, ratio: float = BLEND_RATIO, model: str = "gemini-3.1-pro-preview", claimed_usd_per_mtok: float = 10.0,
@@ -267,7 +278,7 @@ def gemini_paid(cat, ratio: float = BLEND_RATIO, model: str = "gemini-3.1-pro-pr
     blended = pricing.blended_price(price["input_usd_per_mtok"], price["output_usd_per_mtok"], ratio)
     close = claimed_usd_per_mtok / tolerance <= blended <= claimed_usd_per_mtok * tolerance
     return {"verdict": "supported" if close else "partly",
-            "evidence": f"{model} on {ARTICLE_DATE}: {_per_1k(blended)} blended — paid, "
+            "evidence": f"{cat.display_name(model)} on {ARTICLE_DATE}: {_per_1k(blended)} blended — paid, "
                         f"{'near' if close else 'not near'} the article's $0.01/1K"}
 
 

@@ -16,7 +16,7 @@ from pricewar.analysis import frontier, trends
 from pricewar.data import pricing
 from pricewar.defaults import BLEND_RATIO, SCORE_TOLERANCE
 
-__all__ = ["availability", "openness_periods", "capability_frontier", "capability_lag", "vertical_gap",
+__all__ = ["availability", "openness_periods", "quarter_dates", "capability_frontier", "capability_lag", "vertical_gap",
            "closed_premium", "frontier_share", "size_from_name", "size_classes", "small_vs_large",
            "DAYS_PER_MONTH"]
 
@@ -130,6 +130,12 @@ def closed_premium(cat, metric: str, threshold, dates, ratio: float = BLEND_RATI
     table = rows[0].join(rows[1], how="outer").reset_index()
     table["premium_ratio"] = table["closed_blended_usd_per_mtok"] / table["open_blended_usd_per_mtok"]
     return table
+
+
+def quarter_dates(start, end) -> pd.DatetimeIndex:
+    """Quarter starts from ``start`` to ``end``, and ``end`` itself: a series that ends on the report's
+    day gives the same number there as a report of that day."""
+    return pd.DatetimeIndex(sorted(set(pd.date_range(start, end, freq="QS")) | {pd.Timestamp(end)}))
 
 
 def frontier_share(cat, metric: str, dates, ratio: float = BLEND_RATIO) -> pd.DataFrame:

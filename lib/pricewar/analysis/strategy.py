@@ -16,7 +16,7 @@ from pricewar.analysis import frontier
 from pricewar.data.paths import relative
 from pricewar.defaults import BLEND_RATIO, METRIC, SCORE_TOLERANCE
 
-__all__ = ["Workload", "workload_cost", "hybrid_mix", "mix_options", "best_mix", "self_host_cost",
+__all__ = ["Workload", "assumptions", "workload_cost", "hybrid_mix", "mix_options", "best_mix", "self_host_cost",
            "break_even_volume", "decision_matrix", "self_hosting_reference", "self_host_sensitivity",
            "default_routes", "break_even_phrase", "HOURS_PER_MONTH"]
 
@@ -242,3 +242,34 @@ def break_even_phrase(even: dict, gpu_usd_per_hour: float, gpus: int = 1) -> str
     if even["feasible"]:
         return f"{rented} beat the hosted price of a 70B model above {share:.0%} utilization"
     return f"{rented} cannot beat the hosted price of a 70B model: they would need {share:.0%} utilization"
+
+
+def assumptions(cat, workload: Workload, floor_model: str, floor_score: float, metric: str = METRIC,
+                routes: dict | None = None, gpu_usd_per_hour: float | None = None,
+                tokens_per_second: float | None = None, utilization: float = 0.5, self_host_model: str = "",
+                usage_log: str = "", weights: dict | None = None, demo: bool = False) -> pd.DataFrame:
+    """What a strategy report assumed, a row each (``assumption``, ``value``, ``source``): the workload,
+    the capability floor, the routes, the self-hosting GPU and throughput, the usage log (``demo``: a
+    synthetic log shipped with the project) and the decision weights."""
+    reference = self_hosting_reference(cat) if gpu_usd_per_hour is None or tokens_per_second is None else {}
+    rows = [
+        ("Requests per month", f"{workload.requests_per_month:,.0f}", "parameter"),
+        ("Tokens per request", f"{workload.input_tokens:,.0f} input, {workload.output_tokens:,.0f} output", "parameter"),
+        ("Cached input / batch", f"{workload.cached_share:.0%} of input tokens cached, {workload.batch_share:.0%} of "
+                                 "requests through batch APIs", "parameter"),
+        ("Capability floor", f"{cat.display_name(floor_model)}: {floor_score:.1f} on {metric}", "parameter; score from the catalog"),
+        ("Routes", ", ".join(f"{cat.display_name(m)} {share:.0%}" for m, share in routes.items()) if routes
+         else "the article's hybrid: 20% to the best model, 70% to the cheapest at the floor, 10% to the cheapest "
+              "open model at the floor", "parameter" if routes else "default"),
+        ("GPU price", f"${gpu_usd_per_hour if gpu_usd_per_hour is not None else reference['gpu_usd_per_hour']:.2f} "
+                      "per GPU-hour", "parameter" if gpu_usd_per_hour is not None else reference["gpu_source"]),
+        ("Throughput", f"{tokens_per_second if tokens_per_second is not None else reference['tokens_per_second']:,.0f} "
+                       "tokens per second per GPU, input and output",
+         "parameter" if tokens_per_second is not None else reference["throughput_source"]),
+        ("GPU utilization", f"{utilization:.0%} of the month", "parameter"),
+        ("Self-hosted model", cat.display_name(self_host_model) if self_host_model else "—", "parameter"),
+        ("Usage log", f"{usage_log}" + (" — demo data: a synthetic log (pricewar usage synth), not a real "
+                                        "customer's usage" if demo else ""), "parameter"),
+        ("Decision weights", ", ".join(f"{k} {v:g}" for k, v in (weights or {}).items()) or "—", "parameter"),
+    ]
+    return pd.DataFrame(rows, columns=["assumption", "value", "source"])

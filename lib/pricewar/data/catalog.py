@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,28 @@ class Catalog:
         pool = sorted(known)
         suggestions = difflib.get_close_matches(key, pool, n=5, cutoff=0.6)
         raise UnknownModelError(name, suggestions)
+
+    def display_name(self, model: str) -> str:
+        """A model's name for readers (``GPT-4o (2024-05-13)``), from the catalog's ``name``; when several
+        models share that name, their release month is added (``GPT-5.4 Pro (Mar 2026)``). An id the
+        catalog does not know is shown as it is."""
+        try:
+            model_id = self.resolve(model)
+        except UnknownModelError:
+            return str(model)
+        return self._display_names.get(model_id, model_id)
+
+    @functools.cached_property
+    def _display_names(self) -> dict[str, str]:
+        # a reseller's "Qwen: Qwen3 VL 8B" or a repository's "Qwen/Qwen3-VL-32B" is the model's name without the prefix
+        name = self.models["name"].fillna("").str.replace(r"^[A-Za-z0-9 .-]+: ", "", regex=True)
+        name = name.str.replace(r"^[A-Za-z0-9.-]+/(?=\S)", "", regex=True)
+        bare = (name == "") | (name == self.models["model_id"])  # no name of its own: say its id in words
+        models = self.models.assign(name=name.where(~bare, self.models["model_id"].map(_id_in_words)))
+        month = models["release_date"].dt.strftime("%b %Y")
+        shared = models.groupby("name")["release_date"].transform("nunique") > 1
+        names = models["name"].where(~shared | month.isna(), models["name"] + " (" + month + ")")
+        return dict(zip(models["model_id"], names))
 
     def price_at(self, model: str, date: str | dt.date | None = None, host: str | None = None) -> dict:
         """The list price in force on ``date`` (default: the snapshot date), USD per 1M tokens,
@@ -198,6 +221,23 @@ class Catalog:
     @functools.cached_property
     def _alias_map(self) -> dict[str, str]:
         return dict(zip(self.aliases["alias"], self.aliases["model_id"]))
+
+
+_UPPER = {"gpt", "glm", "vl", "oss", "llm", "r1", "v3", "v4", "xl"}
+
+
+def _id_in_words(model_id: str) -> str:
+    """A model id as words when the catalog has no name for it: ``claude-mythos-5-1`` → "Claude Mythos 5.1",
+    ``gpt-5.6-sol`` → "GPT-5.6 Sol", ``qwen3-vl-30b-a3b`` → "Qwen3 VL 30B A3B"."""
+    words = []
+    for word in re.split(r"[-_ ]+", model_id):
+        if re.fullmatch(r"\d", word) and words and re.fullmatch(r"\d+(\.\d+)*", words[-1]):
+            words[-1] += "." + word  # Anthropic's "4-8" is version 4.8
+        elif word.lower() in _UPPER or re.fullmatch(r"\d+(\.\d+)?[bkm]|a\d+b", word.lower()):
+            words.append(word.upper())
+        else:
+            words.append(word[:1].upper() + word[1:])
+    return re.sub(r"^(GPT|GLM) (?=\d)", r"\1-", " ".join(words))
 
 
 def _row_price(model_id: str, row, day) -> dict:

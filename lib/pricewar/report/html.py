@@ -53,12 +53,17 @@ def to_html(nb, title: str, footer: dict, error: str | None = None, bundle: str 
     return body
 
 
-def scorecard_html(table: pd.DataFrame, pages: dict[str, str]) -> str:
-    """The claims table as HTML, each claim linked to its topic report; every data string escaped."""
+def scorecard_html(table: pd.DataFrame, pages: dict[str, str], titles: dict[str, str] | None = None) -> str:
+    """The claims table (verdict, claim, evidence, report) through the table presenter's look, each claim
+    linked to its topic report (by the report's title when ``titles`` gives it); every data string escaped."""
+    from pricewar.report.tables import STYLE
+
     esc = html.escape
+    titles = titles or {}
     rows = "".join(
-        f"<tr><td>{esc(r.verdict)}</td><td>{esc(r.claim)}</td><td>{esc(r.evidence)}</td>"
-        f"<td><a href=\"{esc(pages.get(r.topic, ''))}\">{esc(pages.get(r.topic, r.topic))}</a></td></tr>"
+        f"<tr><td><strong>{esc(r.verdict)}</strong></td><td class=\"text\">{esc(r.claim)}</td>"
+        f"<td class=\"text\">{esc(r.evidence)}</td>"
+        f"<td><a href=\"{esc(pages.get(r.topic, ''))}\">{esc(titles.get(r.topic, pages.get(r.topic, r.topic)))}</a></td></tr>"
         for r in table.itertuples())
-    return ("<table class=\"dataframe\"><thead><tr><th>verdict</th><th>claim</th><th>evidence</th>"
-            f"<th>report</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (f"<style>{STYLE}</style><div class=\"pw-table pw-long\"><table><thead><tr><th>Verdict</th><th>Claim</th>"
+            f"<th>Evidence</th><th>Report</th></tr></thead><tbody>{rows}</tbody></table></div>")

@@ -271,10 +271,12 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
             os.close(saved_stderr)
     duration = time.monotonic() - started
     headlines: list = []
+    finding = None
     if output.exists():
         nb = nbformat.read(output, as_version=4)
         error = error or record.notebook_error(nb)
         headlines = record.read_headlines(nb)
+        finding = record.read_finding(nb)
     else:
         nb = nbformat.read(report["notebook"], as_version=4)
     footer = {
@@ -289,7 +291,7 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
                         age=context.get("age"), notice=context.get("notice"))
     (Path(folder) / f"{report['name']}.html").write_text(page, encoding="utf-8")
     return {"status": "failed" if error else "ok", "error": error, "duration_s": round(duration, 2),
-            "headlines": headlines}
+            "headlines": headlines, "finding": finding}
 
 
 def _ran(output: Path) -> bool:

@@ -210,3 +210,20 @@ def test_a_model_sold_by_one_host_is_priced_at_that_host_with_its_source(cat):
     price = cat.price_at("qwen3-4b-instruct-2507", "2026-11-28")
     assert (price["host"], price["source"]) == ("huggingface_nscale", "genai-prices")
     assert price["source_url"].startswith("https://")
+
+
+def test_a_curated_row_with_a_secondary_source_says_why_there_is_no_first_party_copy(tmp_path):
+    from pricewar.data import refresh
+
+    folder = tmp_path / "curated"
+    folder.mkdir()
+    header = "model_id,host,retired_date,source_url,note,replacement\n"
+
+    def said(note: str) -> list[str]:
+        (folder / "retirements.csv").write_text(header + f"gpt-4o,all,2025-01-01,https://blog.example.org/x,{note},\n")
+        return [str(p).replace(f"{folder}/", "") for p in refresh.read_curated(folder, SNAPSHOT_DATE, whole=True)[2]
+                if "secondary" in str(p)]
+
+    assert said("shut down") == ["retirements.csv:2: source_url: 'https://blog.example.org/x' — a secondary source: "
+                                 "say in the note 'secondary: <why no first-party or archived copy>'"]
+    assert said("secondary: the provider's page is gone") == []

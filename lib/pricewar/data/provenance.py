@@ -32,7 +32,8 @@ FIRST_PARTY_ORGS = {
 ARCHIVE_DOMAINS = {"web.archive.org", "archive.org", "archive.ph", "archive.today", "archive.fo", "archive.is",
                    "megalodon.jp", "ghostarchive.org"}
 # Pinned verbatim copies of a first-party dataset kept by a third party: repository -> what it copies.
-KNOWN_COPIES = {"madhu24raj/bayes-llm-saturation": "Epoch AI Benchmarking Hub export"}
+KNOWN_COPIES = {"madhu24raj/bayes-llm-saturation": "Epoch AI Benchmarking Hub export",
+                "General-Purpose-AI-Policy-Lab/benchmark-forecasting": "Epoch AI Benchmarking Hub export"}
 _COMMIT = re.compile(r"/[0-9a-f]{40}/")
 
 

@@ -21,7 +21,7 @@ __all__ = ["read_curated", "input_files", "curated_rows", "refresh"]
 MAX_QUIET_REMOVALS = 3
 # The curated rows of a snapshot, by their natural key: table -> key columns.
 CURATED_ROW_KEYS = {"models": ["model_id"], "prices": ["model_id", "host", "start_date"],
-                    "scores": ["model_id", "metric", "as_of", "applies_from", "source_url"],
+                    "scores": ["model_id", "metric", "as_of", "applies_from"],  # a new source for a score is not a loss
                     "aliases": ["alias"], "versions": ["api_name", "host", "start_date"],
                     "classified_changes": ["model_id", "host", "date"], "announced": ["model_id", "host", "start_date"]}
 
@@ -43,7 +43,8 @@ def read_curated(folder: Path, snapshot_date: dt.date, whole: bool = False
     """Curated tables as (text frames, typed frames, problems).
 
     ``whole`` (the project's own ``data/curated``): every table must exist and have rows, so a
-    deleted or emptied file is refused instead of building a snapshot without that history.
+    deleted or emptied file is refused instead of building a snapshot without that history, and a
+    row with a secondary source must say why in its note (``schema.check_secondary_notes``).
     Otherwise (a test's or an experiment's folder) absent or header-only files are empty tables.
     """
     text, typed, problems = {}, {}, []
@@ -59,6 +60,8 @@ def read_curated(folder: Path, snapshot_date: dt.date, whole: bool = False
                 problems += schema.check_table(read, table, relative(path), snapshot_date=snapshot_date,
                                                columns=columns, require_http_source="source_url" in columns,
                                                require_rows=whole)
+                if whole:  # the project's own facts say what kind of source each has
+                    problems += schema.check_secondary_notes(read, relative(path))
                 frame = read
         elif whole:
             problems.append(schema.Problem(relative(path), 1, "", "", "missing curated table: the project's "

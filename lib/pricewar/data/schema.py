@@ -231,6 +231,20 @@ def check_table(frame: pd.DataFrame, table: str, file: str, *, snapshot_date: dt
     return problems
 
 
+def check_secondary_notes(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """A curated row whose source is secondary (``provenance.source_kind``) says why in its note:
+    ``secondary: <why no first-party or archived copy>``."""
+    from pricewar.data.provenance import source_kind
+
+    if not {"source_url", "note"} <= set(frame.columns):
+        return []
+    line = frame.index.to_series() + 2
+    secondary = (frame["source_url"] != "") & (frame["source_url"].map(source_kind) == "secondary")
+    unsaid = secondary & ~frame["note"].str.contains("secondary", case=False)
+    return _flag(frame, file, line, unsaid, "source_url",
+                 "a secondary source: say in the note 'secondary: <why no first-party or archived copy>'")
+
+
 def _flag(frame: pd.DataFrame, file: str, line: pd.Series, mask: pd.Series, column: str, reason: str) -> list[Problem]:
     """A problem for every row where ``mask`` is true, showing that row's ``column``."""
     return [Problem(file, int(line[idx]), column, str(frame.at[idx, column]), reason)

@@ -14,7 +14,7 @@ def run_report(tmp_path, parameters):
 
 
 def test_default_numbers_are_pinned(tmp_path):
-    assert run_report(tmp_path, {}) == {"cheapest_above_floor_usd_month": 97.0, "best_mix_savings_pct": 99.9,
+    assert run_report(tmp_path, {}) == {"cheapest_above_floor_usd_month": 97.0, "best_mix_savings_pct": 99.7,
                                         "break_even_mtok_month": 9174.0}
 
 

@@ -45,6 +45,21 @@ def test_best_mix_reaches_the_floor_at_least_cost(fixture_catalog):
         strategy.best_mix(fixture_catalog, w, floor_score=99, as_of="2025-07-01")
 
 
+def test_no_mix_or_ranking_sends_traffic_to_a_model_below_the_floor(fixture_catalog):
+    """The floor holds for every model that gets traffic, not for a share-weighted average."""
+    w = strategy.Workload(1000, 1000, 1000)
+    costs = strategy.workload_cost(fixture_catalog, w, "2025-07-01").dropna(subset=["score"]).set_index("model_id")
+    for floor in sorted(costs["score"].unique()):
+        best = strategy.best_mix(fixture_catalog, w, floor_score=floor, as_of="2025-07-01")
+        assert all(costs.at[m, "score"] >= floor for m in best["routes"]), (floor, best)
+        capable = costs[costs["score"] >= floor]
+        assert best["monthly_cost_usd"] == pytest.approx(capable["monthly_cost_usd"].min())
+        ranked = strategy.decision_matrix(fixture_catalog, {"capability": 1, "cost": 1, "risk": 1}, as_of="2025-07-01",
+                                          floor_score=floor, workload=w)
+        assert (ranked["score"] >= floor).all() and set(ranked["model_id"]) == set(capable.index)
+        assert (ranked["monthly_cost_usd"] == ranked["model_id"].map(costs["monthly_cost_usd"])).all()
+
+
 def test_self_hosting_known_answers():
     # $3.60 an hour for 1,000 tokens/s at full use: 3.6M tokens an hour, so $1 per 1M tokens
     assert strategy.self_host_cost(3.6, 1000, 1.0) == pytest.approx(1.0)
@@ -62,3 +77,18 @@ def test_decision_matrix_shows_every_component(fixture_catalog):
     assert {"capability", "cost", "stability", "host_diversity", "openness", "risk"} <= set(matrix.columns)
     with pytest.raises(ValueError, match="unknown weight"):
         strategy.decision_matrix(fixture_catalog, {"speed": 1})
+
+
+def test_on_the_committed_snapshot_the_cheapest_way_to_the_floor_uses_only_models_above_it():
+    # the issue's case: with Claude 3.5 Sonnet's score as the floor, a share-weighted mix once sent
+    # a third of the traffic to a model scoring 25
+    from pricewar.analysis import trends
+    from pricewar.data import catalog
+    from pricewar.data.paths import PROJECT_ROOT
+
+    cat = catalog.load("latest", root=PROJECT_ROOT / "data" / "snapshots")
+    w = strategy.Workload(1_000_000, 1500, 400)
+    floor = trends.threshold_score(cat, "gpqa_diamond", "claude-3-5-sonnet-20240620")
+    best = strategy.best_mix(cat, w, floor)
+    scores = strategy.workload_cost(cat, w).set_index("model_id")["score"]
+    assert list(best["routes"].values()) == [1.0] and scores[next(iter(best["routes"]))] >= floor

@@ -259,16 +259,14 @@ def hybrid_strategy(cat, ratio: float = BLEND_RATIO, floor_model: str = "gpt-4o-
     capable = costs[costs["score"] >= floor]
     mix = strategy.hybrid_mix(cat, strategy.default_routes(capable, floor), work, metric=metric)
     best = strategy.best_mix(cat, work, floor, metric=metric)
-    cheapest = capable.iloc[0]
     saving = mix["savings_pct"]
     return {"verdict": "supported" if saving > 0 else "refuted",
             "evidence": f"the default mix costs {saving:.0f}% less than sending everything to "
                         f"{cat.display_name(mix['premium_model'])}, "
                         f"at a share-weighted score of {mix['mix_score']:.1f} against {mix['premium_score']:.1f}; "
-                        "the cheapest mix reaching the floor: "
-                        + ", ".join(f"{cat.display_name(m)} {s:.0%}" for m, s in best["routes"].items())
-                        + f" at USD {best['monthly_cost_usd']:,.0f}/month, against USD "
-                        f"{cheapest['monthly_cost_usd']:,.0f} for {cat.display_name(cheapest['model_id'])} alone"}
+                        "every request on the cheapest model that clears the floor, "
+                        + ", ".join(cat.display_name(m) for m in best["routes"])
+                        + f", costs USD {best['monthly_cost_usd']:,.0f}/month"}
 
 
 def gemini_paid(cat, ratio: float = BLEND_RATIO, model: str = "gemini-3.1-pro-preview", claimed_usd_per_mtok: float = 10.0,

@@ -5,7 +5,6 @@ Costs are USD per month; prices USD per 1M tokens; shares are fractions (0–1).
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -89,7 +88,8 @@ def hybrid_mix(cat, routes: dict[str, float], workload: Workload, as_of=None, me
 
 
 def mix_options(mix: dict, best: dict) -> pd.DataFrame:
-    """All traffic on the mix's priciest model, the mix, and the cheapest mix at the floor: monthly USD and score."""
+    """All traffic on the mix's priciest model, the mix, and the cheapest model that clears the floor
+    (``best_mix``): monthly USD and score."""
     def label(routes: dict) -> str:
         return " + ".join(f"{share:.0%} {model}" for model, share in routes.items())
 
@@ -98,34 +98,25 @@ def mix_options(mix: dict, best: dict) -> pd.DataFrame:
         {"option": "all traffic on the premium model", "routes": label({mix["premium_model"]: 1.0}),
          "monthly_cost_usd": mix["premium_cost_usd"], "score": mix["premium_score"]},
         {"option": "the mix", "routes": label(routes), "monthly_cost_usd": mix["mix_cost_usd"], "score": mix["mix_score"]},
-        {"option": "the cheapest mix at the floor", "routes": label(best["routes"]),
+        {"option": "the cheapest model that clears the floor", "routes": label(best["routes"]),
          "monthly_cost_usd": best["monthly_cost_usd"], "score": best["score"]},
     ])
 
 
-def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: str = METRIC,
-             step: float = 0.05) -> dict:
-    """The cheapest mix of at most two models whose share-weighted score reaches ``floor_score``.
+def best_mix(cat, workload: Workload, floor_score: float, as_of=None, metric: str = METRIC) -> dict:
+    """The cheapest way to serve ``workload`` with every request on a model that clears ``floor_score``.
 
-    Shares move in ``step`` increments. A single model at or above the floor is a mix with share 1.
+    A router may send a request only to a model able to answer it, so the floor holds for each model
+    that gets traffic, not for the share-weighted average; a mix of such models costs at least its
+    cheapest member, so the answer is that model alone (share 1). Raises when no model clears the floor.
     """
     costs = workload_cost(cat, workload, as_of, metric).dropna(subset=["score"])
-    # only the price–capability frontier can be part of a cheapest mix
-    candidates = frontier.pareto_frontier(costs, x="monthly_cost_usd", y="score")
-    shares = np.round(np.arange(step, 1 + 1e-9, step), 6)
-    best = None
-    for (_, a), (_, b) in itertools.product(candidates.iterrows(), repeat=2):
-        if a["model_id"] > b["model_id"]:
-            continue
-        for share in (shares if a["model_id"] != b["model_id"] else [1.0]):
-            score = share * a["score"] + (1 - share) * b["score"]
-            cost = share * a["monthly_cost_usd"] + (1 - share) * b["monthly_cost_usd"]
-            if score >= floor_score - SCORE_TOLERANCE and (best is None or cost < best["monthly_cost_usd"] - 1e-12):
-                best = {"routes": {a["model_id"]: float(share), **({b["model_id"]: float(1 - share)} if share < 1 else {})},
-                        "monthly_cost_usd": float(cost), "score": float(score)}
-    if best is None:
+    capable = costs[costs["score"] >= floor_score - SCORE_TOLERANCE]
+    if capable.empty:
         raise ValueError(f"no model or mix reaches {metric} {floor_score:g} on {as_of or cat.snapshot_id}")
-    return best
+    top = capable.sort_values("monthly_cost_usd", kind="stable").iloc[0]
+    return {"routes": {top["model_id"]: 1.0}, "monthly_cost_usd": float(top["monthly_cost_usd"]),
+            "score": float(top["score"])}
 
 
 def self_host_cost(gpu_usd_per_hour: float, tokens_per_second: float, utilization: float, gpus: int = 1) -> float:
@@ -153,23 +144,30 @@ def break_even_volume(gpu_usd_per_hour: float, tokens_per_second: float, hosted_
 
 
 def decision_matrix(cat, weights: dict[str, float], metric: str = METRIC, as_of=None, ratio: float = BLEND_RATIO,
-                    top: int = 15) -> pd.DataFrame:
+                    top: int = 15, floor_score: float | None = None, workload: Workload | None = None) -> pd.DataFrame:
     """The article's 'choice = capability × cost × risk' as a transparent weighted score (0–1 each).
 
-    capability: score / 100. cost: 1 for the cheapest scored model down to 0 for the dearest, on a
-    log scale. risk (higher is safer): mean of price stability (no list-price change: 1), host
-    diversity (hosts / 5, at most 1) and open weights (1 if the weights are published).
+    Only models that clear ``floor_score`` are ranked (all scored models when None). capability:
+    score / 100. cost: 1 for the cheapest ranked model down to 0 for the dearest, on a log scale — of
+    the ``workload``'s monthly cost when one is given (``monthly_cost_usd``), else of the blended
+    price. risk (higher is safer): mean of price stability (no list-price change: 1), host diversity
+    (hosts / 5, at most 1) and open weights (1 if the weights are published).
     """
     unknown = set(weights) - {"capability", "cost", "risk"}
     if unknown:
         raise ValueError(f"unknown weight(s) {sorted(unknown)}; use capability, cost, risk")
     table = frontier.scored_prices(cat, metric, as_of, ratio=ratio).dropna(subset=["score"])
+    if floor_score is not None:
+        table = table[table["score"] >= floor_score - SCORE_TOLERANCE]
+    if workload is not None:
+        monthly = workload_cost(cat, workload, as_of, metric, ratio=ratio).set_index("model_id")["monthly_cost_usd"]
+        table = table.assign(monthly_cost_usd=table["model_id"].map(monthly)).dropna(subset=["monthly_cost_usd"])
     day = pd.Timestamp(as_of or cat.snapshot_date)
     history = cat.prices[cat.prices["start_date"] <= day]
     hosts = history.groupby("model_id")["host"].nunique()
     changes = (history.sort_values("start_date").groupby(["model_id", "host"])["input_usd_per_mtok"]
                .agg(lambda s: int((s.diff().fillna(0) != 0).sum())).groupby("model_id").sum())
-    log_price = np.log10(table["blended_usd_per_mtok"])
+    log_price = np.log10(table["monthly_cost_usd" if workload is not None else "blended_usd_per_mtok"])
     span = log_price.max() - log_price.min() or 1.0
     table = table.assign(
         capability=table["score"] / 100,
@@ -181,8 +179,8 @@ def decision_matrix(cat, weights: dict[str, float], metric: str = METRIC, as_of=
     table["risk"] = table[["stability", "host_diversity", "openness"]].mean(axis=1)
     total = sum(weights.values()) or 1.0
     table["decision_score"] = sum(weights.get(k, 0) * table[k] for k in ("capability", "cost", "risk")) / total
-    columns = ["model_id", "blended_usd_per_mtok", "score", "capability", "cost", "stability", "host_diversity",
-               "openness", "risk", "decision_score"]
+    columns = ["model_id", "blended_usd_per_mtok", *(["monthly_cost_usd"] if workload is not None else []), "score",
+               "capability", "cost", "stability", "host_diversity", "openness", "risk", "decision_score"]
     return table.sort_values("decision_score", ascending=False)[columns].head(top).reset_index(drop=True)
 
 

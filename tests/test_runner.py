@@ -158,3 +158,32 @@ def test_an_unreadable_notebook_is_a_manifest_error(tmp_path, capsys):
     path.write_text(f"- name: b\n  notebook: {broken}\n  title: B\n")
     assert cli.main(["run", "--manifest", str(path), "--out", str(tmp_path / "r")]) == 2
     assert "report 'b': cannot read" in capsys.readouterr().err
+
+
+def test_a_run_of_some_reports_or_with_p_is_not_published_unless_asked(tmp_path, capsys):
+    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("b", "ok.ipynb", {"n": 2})])
+    out = tmp_path / "reports"
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "--quiet"]) == 0
+    published = os.readlink(out / "latest")
+    assert cli.main(["run", "a", "--manifest", str(path), "--out", str(out)]) == 0
+    assert os.readlink(out / "latest") == published  # an analyst's one-off run leaves the executives' reports
+    assert "is not published: latest is unchanged" in capsys.readouterr().out
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "-p", "n=5", "--quiet"]) == 0
+    assert os.readlink(out / "latest") == published
+    assert cli.main(["run", "a", "--manifest", str(path), "--out", str(out), "--publish", "--quiet"]) == 0
+    assert os.readlink(out / "latest") == runs(out)[-1].name
+
+
+def test_a_report_is_running_only_once_its_worker_starts_it(tmp_path, capsys):
+    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("b", "ok.ipynb", {"n": 2})])
+    assert cli.main(["run", "--manifest", str(path), "--out", str(tmp_path / "r"), "--jobs", "1"]) == 0
+    states = [line.split("]", 1)[1].split() for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    assert states == [["a", "running"], ["a", "ok"], ["b", "running"], ["b", "ok"]], states
+
+
+def test_relative_dates_are_resolved_against_the_snapshot():
+    declared = {"as_of": {"help": "the day of the map (ISO date); None means the snapshot date"},
+                "label": {"help": "a label"}}
+    resolved = runner.resolve_relative_dates({"as_of": "-1y", "label": "-1y"}, declared, "2026-11-28")
+    assert resolved == {"as_of": "2025-11-28", "label": "-1y"}
+    assert runner.resolve_relative_dates({"as_of": "-90d"}, declared, "2026-11-28") == {"as_of": "2026-08-30"}

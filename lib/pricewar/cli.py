@@ -170,7 +170,8 @@ def cmd_run(args) -> int:
 
     args.not_done = "no run folder was written; reports/latest is unchanged"
     return runner.run(args.names, manifest=Path(args.manifest), overrides=runner.parse_overrides(args.param),
-                      out=Path(args.out), jobs=args.jobs, quiet=args.quiet, keep=args.keep)
+                      out=Path(args.out), jobs=args.jobs, quiet=args.quiet, keep=args.keep,
+                      publish=True if args.publish else None)
 
 
 def cmd_usage_synth(args) -> int:
@@ -320,6 +321,8 @@ def _add_run(sub) -> None:
     run.add_argument("--out", default=str(PROJECT_ROOT / "reports"), help="folder of the run folders")
     run.add_argument("--jobs", type=int, help="notebooks at once (default: number of CPUs)")
     run.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")
+    run.add_argument("--publish", action="store_true", help="make this run latest even if it runs only some "
+                     "reports or has -p (by default only a full run without -p is published)")
     run.add_argument("--keep", type=int, metavar="N", help="afterwards, remove all but the N newest run folders "
                      "(never the newest, never latest)")
     run.set_defaults(func=cmd_run)

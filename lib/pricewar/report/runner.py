@@ -30,7 +30,7 @@ from pricewar import __version__
 from pricewar.data.paths import PROJECT_ROOT
 from pricewar.errors import RequestError, RunError
 
-__all__ = ["DEFAULT_MANIFEST", "Report", "load_manifest", "parse_overrides", "type_matches",
+__all__ = ["DEFAULT_MANIFEST", "Report", "load_manifest", "parse_overrides", "type_matches", "resolve_relative_dates",
            "check_parameters", "git_commit", "kernel_name", "vega_bundle_path", "run"]
 
 DEFAULT_MANIFEST = PROJECT_ROOT / "reports.yaml"
@@ -243,6 +243,7 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
     error = None
     logs = Path(folder) / "logs"
     logs.mkdir(exist_ok=True)
+    (logs / f".{report['name']}.started").touch()  # the parent prints "running" when a worker really starts
     saved_stderr = os.dup(2)
     with open(logs / f"{report['name']}.log", "w") as log:
         os.dup2(log.fileno(), 2)  # the kernel's own messages go to the run's log, not the cron mail
@@ -318,6 +319,24 @@ def _resolve_snapshot(parameters: dict, declared: dict) -> tuple[dict, str]:
     return parameters, snapshot.resolve(str(value)).name
 
 
+_RELATIVE = re.compile(r"^-(\d+)([ymd])$")
+
+
+def resolve_relative_dates(parameters: dict, declared: dict, snapshot_id: str) -> dict:
+    """Date parameters written relative to the report's snapshot ("-1y", "-6m", "-90d") as ISO dates,
+    so a "year earlier" report stays a year earlier after every refresh."""
+    import pandas as pd
+
+    resolved = dict(parameters)
+    for key, value in parameters.items():
+        found = _RELATIVE.match(str(value)) if isinstance(value, str) else None
+        if found and key in declared and "ISO date" in (declared[key].get("help") or ""):
+            n, unit = int(found.group(1)), found.group(2)
+            offset = {"y": pd.DateOffset(years=n), "m": pd.DateOffset(months=n), "d": pd.DateOffset(days=n)}[unit]
+            resolved[key] = (pd.Timestamp(snapshot_id) - offset).date().isoformat()
+    return resolved
+
+
 def check_dates(report: Report, declared: dict, snapshot_id: str) -> list[str]:
     """Problems of the report's date parameters (those whose parameters-cell comment says "ISO date",
     and ``previous_snapshot``): a malformed date, or a day after the report's snapshot — a report
@@ -349,12 +368,15 @@ def check_dates(report: Report, declared: dict, snapshot_id: str) -> list[str]:
 
 def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overrides: dict | None = None,
         out: Path = PROJECT_ROOT / "reports", jobs: int | None = None, quiet: bool = False,
-        keep: int | None = None) -> int:
+        keep: int | None = None, publish: bool | None = None) -> int:
     """Execute the selected reports; return the exit code (see module docstring).
 
-    Each headline is compared with the previous run in ``out``; ``keep`` prunes all but the
-    ``keep`` newest run folders afterwards (never the newest, never ``latest``).
+    Each headline is compared with the previous published run in ``out`` (``latest``); ``keep``
+    prunes all but the ``keep`` newest run folders afterwards (never the newest, never ``latest``).
+    ``publish``: whether a successful run becomes ``latest``; by default only a run of every report
+    with no ``-p`` does, so an analyst's one-off run never replaces the executives' reports.
     """
+    publish = (not names and not overrides) if publish is None else publish
     if keep is not None and keep < 1:
         raise RunError(f"--keep {keep}: keep at least 1 run")
     reports = _select(load_manifest(Path(manifest)), names, overrides, manifest)
@@ -390,7 +412,10 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     failed = [r for r in run_record["reports"] if r["status"] != "ok"]
-    if not failed:
+    if not failed and not publish and not quiet:
+        print(f"run {run_id} is not published: latest is unchanged (a run of some reports, or with -p; "
+              "--publish makes it latest)")
+    if not failed and publish:
         with _locked(out):  # two runs finishing together: latest ends on the newer one
             newest_ok = max([run_id] + ([(out / "latest").resolve().name] if (out / "latest").is_symlink() else []))
             _point_latest(out, newest_ok if (out / newest_ok).is_dir() else run_id)
@@ -426,6 +451,8 @@ def _pin_snapshots(reports: list[Report], declared: dict, previous: dict | None 
     pinned, snapshots, problems = [], set(), []
     for report in reports:
         parameters, snapshot_id = _resolve_snapshot(report.parameters, declared[report.notebook])
+        parameters = resolve_relative_dates(parameters, declared[report.notebook], snapshot_id)
+        report = Report(report.name, report.notebook, report.title, parameters, report.order, report.timeout)
         problems += check_dates(report, declared[report.notebook], snapshot_id)
         earlier = (previous or {}).get("snapshot")
         if ("previous_snapshot" in declared[report.notebook] and "previous_snapshot" not in parameters
@@ -514,7 +541,11 @@ def run_folders(out: Path) -> list[Path]:
 
 
 def previous_run(out: Path) -> dict | None:
-    """The run record (run.json) of the newest run folder under ``out``, or None."""
+    """The run record (run.json) of the published run under ``out`` (``latest``), else of the newest
+    run folder; None when there is none."""
+    latest = Path(out) / "latest"
+    if latest.is_symlink() and (latest.resolve() / "run.json").exists():
+        return json.loads((latest.resolve() / "run.json").read_text())
     for folder in reversed(run_folders(out)):
         record = folder / "run.json"
         if record.exists():
@@ -543,7 +574,9 @@ def _execute_all(executor, pinned: list[Report], staging: Path, context: dict, r
     bundle = str(vega_bundle_path())
     kernel = kernel_name()
     futures = {executor.submit(_execute, asdict(r), str(staging), kernel, context, bundle): r for r in pinned}
-    results = _watch(futures, quiet)
+    results = _watch(futures, quiet, staging / "logs")
+    for marker in (staging / "logs").glob(".*.started"):
+        marker.unlink()
     executor.shutdown(wait=True)
     run_record = {
         "run_id": run_id, "snapshot": context["snapshot"], "previous_run": context.get("previous_run"),
@@ -598,21 +631,22 @@ def _point_latest(out: Path, run_id: str) -> None:
     os.replace(tmp, out / "latest")
 
 
-def _watch(futures: dict, quiet: bool) -> dict[str, dict]:
-    """Wait for the reports, printing a line per report whenever its state changes."""
+def _watch(futures: dict, quiet: bool, logs: Path | None = None) -> dict[str, dict]:
+    """Wait for the reports, printing a line per report whenever its state changes ("running" once
+    its worker has started it: a queued task counts as running in the executor)."""
     started = time.monotonic()
     state = {r.name: "queued" for r in futures.values()}
     results: dict[str, dict] = {}
     width = max(len(name) for name in state)
     pending = set(futures)
     while pending:
-        for future in list(pending):
+        for future in [f for f in futures if f in pending]:  # in submission order: "a ok" before "b running"
             report = futures[future]
             if future.done():
                 pending.discard(future)
                 results[report.name] = future.result()
                 new = results[report.name]["status"]
-            elif future.running():
+            elif future.running() and (logs is None or (logs / f".{report.name}.started").exists()):
                 new = "running"
             else:
                 continue

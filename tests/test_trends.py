@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
@@ -167,3 +168,16 @@ def test_the_price_in_force_on_the_first_day_is_the_first_point():
 def test_a_gap_in_the_data_is_not_a_price_change():
     frame = prices([("m", "x", "2024-01-01", "2024-03-01", 10.0, 30.0), ("m", "x", "2024-06-01", None, 3.0, 9.0)])
     assert trends.detect_price_cuts(frame).empty
+
+
+def test_the_decline_by_period_shows_its_shape():
+    curve = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2024-01-01", "2025-01-01", "2026-01-01"]),
+                          "blended_usd_per_mtok": [100.0, 50.0, 25.0, 12.5]})
+    table = trends.decline_by_period(curve, [("whole", "2023-01-01", "2026-01-01"), ("late", "2024-01-01", "2026-01-01"),
+                                             ("carried in", "2024-06-01", "2025-06-01"), ("short", "2025-06-01", "2026-01-01")])
+    rates = dict(zip(table["period"], table["factor_per_year"]))
+    assert rates["whole"] == pytest.approx(2.0, rel=1e-3) and rates["late"] == pytest.approx(2.0, rel=1e-3)
+    # the window starts with the price in force on its first day (50 on 2024-06-01), then 25
+    carried = table.set_index("period").loc["carried in"]
+    assert carried["n"] == 2 and "at least 3" in carried["note"]
+    assert math.isnan(rates["short"])

@@ -45,13 +45,18 @@ def price_start(cat, fit: pd.Series, metric: str) -> dict:
             "comparison": f"the first day of the curve; today {_money(fit['last_usd_per_mtok'])}"}
 
 
-def decline(cat, fit: pd.Series) -> dict:
-    """How fast the price at the bar of ``fit`` falls: ×/year of the log-linear fit, with its interval."""
+def decline(cat, fit: pd.Series, periods: pd.DataFrame | None = None) -> dict:
+    """How fast the price at the bar of ``fit`` falls over the whole window: ×/year of the log-linear fit,
+    with its interval, and (``periods``, from ``trends.decline_by_period``) the rate on the other windows,
+    since the fall is not even."""
     name = cat.display_name(fit["threshold"])
-    return {"key": "decline_per_year", "label": f"fall of the price of {name}-level capability",
+    shape = "" if periods is None else "; " + ", ".join(
+        f"{row.period}: {row.factor_per_year:.1f}×" for row in periods.iloc[1:].itertuples()
+        if row.factor_per_year == row.factor_per_year)
+    return {"key": "decline_per_year", "label": f"fall of the price of {name}-level capability, whole window",
             "value": round(float(fit["factor_per_year"]), 2), "unit": "× per year",
             "comparison": f"90% CI {fit['ci_low']:.1f}–{fit['ci_high']:.1f}× per year, {int(fit['n'])} price "
-                          f"changes, {fit['first_date'].date()} to {fit['last_date'].date()}"}
+                          f"changes, {fit['first_date'].date()} to {fit['last_date'].date()}{shape}"}
 
 
 def premium_floor(cat, ratio: float = BLEND_RATIO) -> dict:
@@ -108,7 +113,8 @@ def headline_numbers(cat, metric: str = METRIC, ratio: float = BLEND_RATIO, thre
     """
     curve = trends.cheapest_by_threshold(cat, metric, [threshold], start=start, ratio=ratio)
     fit = trends.fit_by_threshold(cat, curve, metric).iloc[0]
+    periods = trends.decline_by_period(curve, trends.decline_periods(cat, curve))
     cuts = trends.repricings(trends.first_party_changes(cat, ratio=ratio))
-    rows = [price_now(cat, fit, metric), decline(cat, fit), premium_floor(cat, ratio), open_lag(cat, metric)[1],
+    rows = [price_now(cat, fit, metric), decline(cat, fit, periods), premium_floor(cat, ratio), open_lag(cat, metric)[1],
             largest_cut(cat, cuts, window_days=cut_window_days)]
     return pd.DataFrame(rows)

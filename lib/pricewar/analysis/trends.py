@@ -18,7 +18,8 @@ from pricewar.defaults import BEGINNING_OF_TIME, BLEND_RATIO, SCORE_TOLERANCE
 __all__ = ["first_party_prices", "detect_price_cuts", "first_party_changes", "repricings", "set_aside",
            "score_periods", "latest_scores", "threshold_score", "cheapest_at_or_above", "price_changes_only", "fit_decline_rate", "decompose_fall",
            "flagship_prices", "month_starts", "published_anchors", "compare_with_anchors", "FLAGSHIP_CREATORS",
-           "cheapest_by_threshold", "fit_by_threshold", "flagship_change", "rate_phrase", "DAYS_PER_YEAR"]
+           "cheapest_by_threshold", "fit_by_threshold", "decline_periods", "decline_by_period", "flagship_change",
+           "rate_phrase", "DAYS_PER_YEAR"]
 
 DAYS_PER_YEAR = 365.25
 
@@ -293,6 +294,40 @@ def fit_by_threshold(cat, curves: pd.DataFrame, metric: str) -> pd.DataFrame:
         except ValueError as exc:  # too few observations: say so instead of a number
             row.update({"factor_per_year": math.nan, "ci_low": math.nan, "ci_high": math.nan, "r2": math.nan,
                         "n": len(curve), "note": str(exc)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def decline_periods(cat, curve: pd.DataFrame, anchor: str = "epoch-2025-gpt4-gpqa") -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """The windows the decline is shown on: the whole curve, the curve up to the publication of the
+    published estimate ``anchor`` (``anchors.yaml``: Epoch AI's study), and the last 12 months."""
+    first, last = curve["date"].min(), curve["date"].max()
+    periods = [("whole window", first, last)]
+    published = cat.anchors.set_index("id")["published"].get(anchor) if "id" in cat.anchors else None
+    if published is not None and pd.notna(published) and first < pd.Timestamp(published) < last:
+        who = cat.anchors.set_index("id").at[anchor, "who"]
+        periods.append((f"to {who}'s study ({pd.Timestamp(published).date()})", first, pd.Timestamp(published)))
+    periods.append(("last 12 months", last - pd.DateOffset(years=1), last))
+    return periods
+
+
+def decline_by_period(curve: pd.DataFrame, periods: list[tuple[str, pd.Timestamp, pd.Timestamp]]) -> pd.DataFrame:
+    """The decline fit (``fit_decline_rate``: ×/year, 90% CI, n) of one threshold's price curve on each
+    window; a window starts with the price in force on its first day. Too few changes: NaN and a note."""
+    curve = curve.sort_values("date")
+    rows = []
+    for label, start, end in periods:
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        inside = curve[(curve["date"] >= start) & (curve["date"] <= end)]
+        before = curve[curve["date"] < start].tail(1).assign(date=start)
+        points = inside if (inside["date"] == start).any() else pd.concat([before, inside], ignore_index=True)
+        row = {"period": label, "from_date": start, "to_date": end}
+        try:
+            fit = fit_decline_rate(points)
+            row.update({k: fit[k] for k in ("factor_per_year", "ci_low", "ci_high", "n")})
+        except ValueError as exc:
+            row.update({"factor_per_year": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": len(points),
+                        "note": str(exc)})
         rows.append(row)
     return pd.DataFrame(rows)
 

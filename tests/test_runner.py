@@ -187,3 +187,14 @@ def test_relative_dates_are_resolved_against_the_snapshot():
     resolved = runner.resolve_relative_dates({"as_of": "-1y", "label": "-1y"}, declared, "2026-11-28")
     assert resolved == {"as_of": "2025-11-28", "label": "-1y"}
     assert runner.resolve_relative_dates({"as_of": "-90d"}, declared, "2026-11-28") == {"as_of": "2026-08-30"}
+
+
+def test_a_parameter_can_be_set_for_one_report_only(tmp_path, capsys):
+    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("b", "ok.ipynb", {})])
+    out = tmp_path / "r"
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "-p", "b:n=5", "-p", "scale=2", "--quiet"]) == 0
+    run = json.loads((runs(out)[-1] / "run.json").read_text())
+    params = {r["name"]: r["parameters"] for r in run["reports"]}
+    assert params == {"a": {"scale": 2}, "b": {"n": 5, "scale": 2}}
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "-p", "c:n=5"]) == 2
+    assert "-p for unknown or unselected report(s) c" in capsys.readouterr().err

@@ -92,3 +92,13 @@ def test_on_the_committed_snapshot_the_cheapest_way_to_the_floor_uses_only_model
     best = strategy.best_mix(cat, w, floor)
     scores = strategy.workload_cost(cat, w).set_index("model_id")["score"]
     assert list(best["routes"].values()) == [1.0] and scores[next(iter(best["routes"]))] >= floor
+
+
+def test_utilization_sets_how_many_gpus_a_workload_needs_and_whether_self_hosting_pays():
+    w = strategy.Workload(1_000_000, 1500, 400)  # 1.9e9 tokens a month
+    busy = strategy.self_host_workload(w, 3.6, 1000, 1.0, hosted_usd_per_mtok=2.0)
+    idle = strategy.self_host_workload(w, 3.6, 1000, 0.25, hosted_usd_per_mtok=2.0)
+    assert busy["tokens_per_month"] == 1.9e9 and busy["hosted_monthly_usd"] == pytest.approx(3800)
+    assert busy["gpus"] == 1 and idle["gpus"] == 3  # 2.63e9 tokens a month per GPU at full use, a quarter of that idle
+    assert busy["self_hosted_monthly_usd"] == pytest.approx(3.6 * 730) and busy["self_hosting_pays"]
+    assert idle["self_hosted_monthly_usd"] == pytest.approx(3 * 3.6 * 730) and not idle["self_hosting_pays"]

@@ -317,7 +317,8 @@ def _add_run(sub) -> None:
     run.add_argument("names", nargs="*", metavar="NAME", help="reports to run (default: all)")
     run.add_argument("--manifest", default=str(PROJECT_ROOT / "reports.yaml"))
     run.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a parameter of the selected reports (value read as YAML)")
+                     help="override a parameter of the selected reports (value read as YAML); "
+                          "NAME:KEY=VALUE for one report only")
     run.add_argument("--out", default=str(PROJECT_ROOT / "reports"), help="folder of the run folders")
     run.add_argument("--jobs", type=int, help="notebooks at once (default: number of CPUs)")
     run.add_argument("--quiet", action="store_true", help="no progress lines (for cron)")

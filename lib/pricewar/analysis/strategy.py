@@ -15,7 +15,7 @@ from pricewar.analysis import frontier
 from pricewar.data.paths import relative
 from pricewar.defaults import BLEND_RATIO, METRIC, SCORE_TOLERANCE
 
-__all__ = ["Workload", "assumptions", "workload_cost", "hybrid_mix", "mix_options", "best_mix", "self_host_cost",
+__all__ = ["Workload", "assumptions", "self_host_workload", "workload_cost", "hybrid_mix", "mix_options", "best_mix", "self_host_cost",
            "break_even_volume", "decision_matrix", "self_hosting_reference", "self_host_sensitivity",
            "default_routes", "break_even_phrase", "HOURS_PER_MONTH"]
 
@@ -141,6 +141,25 @@ def break_even_volume(gpu_usd_per_hour: float, tokens_per_second: float, hosted_
     return {"monthly_gpu_usd": monthly_gpu_usd, "break_even_tokens_per_month": break_even,
             "capacity_tokens_per_month": capacity, "feasible": break_even <= capacity,
             "break_even_utilization": break_even / capacity}
+
+
+def self_host_workload(workload: Workload, gpu_usd_per_hour: float, tokens_per_second: float, utilization: float,
+                       hosted_usd_per_mtok: float, gpus: int = 1) -> dict:
+    """``workload`` self-hosted on rented GPUs busy ``utilization`` of the month, against the hosted price.
+
+    The GPUs are rented in sets of ``gpus`` (one serving replica) and paid all month; at ``utilization``
+    a set serves ``tokens_per_second × gpus × utilization`` tokens a second (input and output), so a
+    lower utilization needs more sets for the same tokens. USD per month.
+    """
+    if not 0 < utilization <= 1:
+        raise ValueError(f"utilization must be in (0, 1], got {utilization}")
+    tokens = workload.requests_per_month * (workload.input_tokens + workload.output_tokens)
+    per_set = tokens_per_second * gpus * 3600 * HOURS_PER_MONTH * utilization
+    sets = max(1, math.ceil(tokens / per_set))
+    self_hosted = sets * gpus * gpu_usd_per_hour * HOURS_PER_MONTH
+    hosted = tokens / 1e6 * hosted_usd_per_mtok
+    return {"tokens_per_month": tokens, "gpus": sets * gpus, "self_hosted_monthly_usd": self_hosted,
+            "hosted_monthly_usd": hosted, "self_hosting_pays": self_hosted < hosted}
 
 
 def decision_matrix(cat, weights: dict[str, float], metric: str = METRIC, as_of=None, ratio: float = BLEND_RATIO,

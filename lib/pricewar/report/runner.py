@@ -437,8 +437,16 @@ def _select(reports: list[Report], names: list[str] | None, overrides: dict | No
             raise RunError(f"unknown report(s) {', '.join(unknown)}; {manifest} has: "
                            f"{', '.join(r.name for r in reports)}")
         reports = [r for r in reports if r.name in names]
-    for report in reports:
-        report.parameters = {**report.parameters, **(overrides or {})}
+    overrides = overrides or {}
+    scoped = {key.split(":", 1)[0] for key in overrides if ":" in key}
+    unknown = scoped - {r.name for r in reports}
+    if unknown:
+        raise RunError(f"-p for unknown or unselected report(s) {', '.join(sorted(unknown))}; selected: "
+                       f"{', '.join(r.name for r in reports)}")
+    for report in reports:  # "-p key=value" for every selected report, "-p name:key=value" for one
+        mine = {key.split(":", 1)[1]: value for key, value in overrides.items() if key.startswith(report.name + ":")}
+        common = {key: value for key, value in overrides.items() if ":" not in key}
+        report.parameters = {**report.parameters, **common, **mine}
     return reports
 
 

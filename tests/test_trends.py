@@ -181,3 +181,39 @@ def test_the_decline_by_period_shows_its_shape():
     carried = table.set_index("period").loc["carried in"]
     assert carried["n"] == 2 and "at least 3" in carried["note"]
     assert math.isnan(rates["short"])
+
+
+def _cheapest_by_cross_join(cat, metric, threshold, ratio=3.0, start=None):
+    """The former implementation (every date × every price row), kept as the known answer."""
+    from pricewar.data import pricing
+    from pricewar.defaults import SCORE_TOLERANCE
+
+    bar = trends.threshold_score(cat, metric, threshold)
+    periods = trends.score_periods(cat.scores, metric)
+    periods = periods[periods["model_id"].isin(periods.loc[periods["score"] >= bar - SCORE_TOLERANCE, "model_id"])]
+    prices = pricing.with_versions(cat.prices)
+    prices = pricing.as_bought(prices[prices["version_id"].isin(periods["model_id"])], cat.models).copy()
+    prices["blended_usd_per_mtok"] = pricing.blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
+    events = pd.concat([prices["start_date"], prices["end_date"].dropna(),
+                        periods.loc[periods["applies_from"] > trends._EARLIEST, "applies_from"]]
+                       + ([pd.Series([pd.Timestamp(start)])] if start else []))
+    dates = pd.Series(pd.to_datetime(list(events.drop_duplicates().sort_values()))).drop_duplicates().sort_values(ignore_index=True)
+    dates = dates[(dates >= pd.Timestamp(start or "1900-01-01")) & (dates <= pd.Timestamp(cat.snapshot_date))]
+    grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
+    live = trends._with_scores(pricing.in_force(grid, grid["date"]), periods)
+    live = live[live["score"] >= bar - SCORE_TOLERANCE]
+    best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
+    return best[["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"]].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("threshold, start", [("gpt-4-0314", "2023-03-01"), ("gpt-4o-2024-05-13", None),
+                                              ("claude-3-5-sonnet-20240620", "2024-06-01"), (80.0, None), (30.0, None)])
+def test_the_sweep_gives_the_same_cheapest_series_as_the_cross_join(threshold, start):
+    from pricewar.data import catalog
+    from pricewar.data.paths import PROJECT_ROOT
+
+    cat = catalog.load("latest", root=PROJECT_ROOT / "data" / "snapshots")
+    new = trends.cheapest_at_or_above(cat, "gpqa_diamond", threshold, start=start)
+    old = _cheapest_by_cross_join(cat, "gpqa_diamond", threshold, start=start)
+    assert len(new) > 10
+    pd.testing.assert_frame_equal(new.astype(old.dtypes.to_dict()), old, check_exact=False)

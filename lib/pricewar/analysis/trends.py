@@ -143,13 +143,46 @@ def cheapest_at_or_above(cat, metric: str, threshold, dates=None, ratio: float =
         dates = dates[dates >= pd.Timestamp(start)]
     if end is not None:
         dates = dates[dates <= pd.Timestamp(end)]
+    columns = ["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"]
     if prices.empty or dates.empty:
-        return pd.DataFrame(columns=["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"])
-    grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
-    live = _with_scores(pricing.in_force(grid, grid["date"]), periods)
-    live = live[live["score"] >= bar - SCORE_TOLERANCE]
-    best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
-    return best[["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"]].reset_index(drop=True)
+        return pd.DataFrame(columns=columns)
+    return _cheapest_sweep(dates, _scored_pieces(prices, periods, bar), columns)
+
+
+def _scored_pieces(prices: pd.DataFrame, periods: pd.DataFrame, bar: float) -> pd.DataFrame:
+    """Each price interval cut where the score of the version it served changes (``applies_from``), with
+    that score; only the pieces that clear ``bar``. ``start``/``end`` bound each piece (end NaT: open)."""
+    periods = periods.sort_values(["model_id", "applies_from"]).assign(
+        until=lambda f: f.groupby("model_id")["applies_from"].shift(-1))
+    pieces = prices.merge(periods.rename(columns={"model_id": "version_id"}), on="version_id")
+    pieces["start"] = pieces[["start_date", "applies_from"]].max(axis=1)
+    pieces["end"] = pieces[["end_date", "until"]].min(axis=1)  # NaT where both are open
+    open_or_after = pieces["end"].isna() | (pieces["end"] > pieces["start"])
+    return pieces[open_or_after & (pieces["score"] >= bar - SCORE_TOLERANCE)]
+
+
+def _cheapest_sweep(dates: pd.Series, pieces: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """For each date, the cheapest piece in force (``start <= date < end``), ties broken by model id and
+    host: one sweep over the dates with a heap of the pieces started so far (expired ones are dropped
+    when they reach the top), so the time grows with dates + pieces, not their product."""
+    import heapq
+
+    pieces = pieces.sort_values("start", kind="stable").reset_index(drop=True)
+    starts = pieces["start"].to_numpy("datetime64[ns]")
+    ends = pieces["end"].to_numpy("datetime64[ns]")
+    keys = list(zip(pieces["blended_usd_per_mtok"], pieces["model_id"], pieces["host"]))
+    heap, taken, rows, i = [], [], [], 0
+    for day in dates.to_numpy("datetime64[ns]"):
+        while i < len(pieces) and starts[i] <= day:
+            heapq.heappush(heap, (*keys[i], i))
+            i += 1
+        while heap and not np.isnat(ends[heap[0][-1]]) and ends[heap[0][-1]] <= day:
+            heapq.heappop(heap)
+        if heap:
+            taken.append(heap[0][-1])
+            rows.append(day)
+    best = pieces.iloc[taken].assign(date=pd.to_datetime(rows))
+    return best[columns].reset_index(drop=True)
 
 
 def price_changes_only(series: pd.DataFrame, value: str = "blended_usd_per_mtok") -> pd.DataFrame:

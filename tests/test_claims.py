@@ -78,3 +78,14 @@ def test_diff_lists_exactly_the_planted_changes(tmp_path, monkeypatch):
     assert result["new_frontier_models"] == ["gpt-5"]
     assert diff.previous_snapshot("2026-02-28", root / "snapshots") == "2026-01-31"
     assert diff.previous_snapshot("2026-01-31", root / "snapshots") is None
+
+
+def test_the_tier_representatives_are_built_once_per_catalog(fixture_catalog, monkeypatch):
+    from pricewar.analysis import claims
+
+    calls, real = [], claims._tier_representatives
+    monkeypatch.setattr(claims, "_tier_representatives", lambda *args: calls.append(1) or real(*args))
+    first = claims.tier_representatives(fixture_catalog)
+    first.loc[0, "verdict"] = "changed by the caller"
+    second = claims.tier_representatives(fixture_catalog)
+    assert len(calls) == 1 and second.loc[0, "verdict"] != "changed by the caller"

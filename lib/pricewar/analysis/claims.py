@@ -7,6 +7,8 @@ tokens; the article's "$0.03/1K tokens" is $30 per 1M.
 
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 from pricewar.analysis import trends
@@ -110,8 +112,25 @@ TIER_REPRESENTATIVES = [
 ]
 
 
+# tier_representatives of a catalog, built once per (catalog, ratio, day, tolerance): every
+# tier-representative claim reads one row of it (key -> (weak reference to the catalog, table))
+_REPRESENTATIVES: dict[tuple, tuple] = {}
+
+
 def tier_representatives(cat, ratio: float = BLEND_RATIO, as_of: str = ARTICLE_DATE, tolerance: float = 1.5) -> pd.DataFrame:
     """Each model the article names as a tier representative: does it exist, and what did it cost?"""
+    key = (id(cat), ratio, str(as_of), tolerance)
+    held = _REPRESENTATIVES.get(key)
+    if held is not None and held[0]() is cat:
+        return held[1].copy()
+    table = _tier_representatives(cat, ratio, as_of, tolerance)
+    for stale in [k for k, (ref, _) in _REPRESENTATIVES.items() if ref() is None]:
+        del _REPRESENTATIVES[stale]
+    _REPRESENTATIVES[key] = (weakref.ref(cat), table)
+    return table.copy()
+
+
+def _tier_representatives(cat, ratio: float, as_of: str, tolerance: float) -> pd.DataFrame:
     from pricewar.errors import NoPriceError, UnknownModelError
 
     rows = []

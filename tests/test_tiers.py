@@ -55,3 +55,15 @@ def test_natural_mode_in_2024_differs_sensibly(tmp_path):
     values = run_map(tmp_path, {"tier_mode": "natural", "as_of": "2024-06-01"})
     assert values["frontier_models"] < 9  # fewer scored models were on sale then
     assert values["natural_premium_floor"] > values["natural_mid_floor"] > 0
+
+
+def test_a_moving_name_and_the_version_it_serves_are_one_point_on_the_map():
+    from pricewar.analysis import frontier
+    from pricewar.data import catalog
+    from pricewar.data.paths import PROJECT_ROOT
+
+    cat = catalog.load("latest", root=PROJECT_ROOT / "data" / "snapshots")
+    market = frontier.scored_prices(cat, "gpqa_diamond", "2024-06-01")
+    ids = set(market["model_id"])
+    assert "gpt-4o-2024-05-13" in ids and "gpt-4o" not in ids  # gpt-4o served gpt-4o-2024-05-13 that day
+    assert market["version_id"].is_unique

@@ -22,8 +22,9 @@ def pareto_frontier(df: pd.DataFrame, x: str = "blended_usd_per_mtok", y: str = 
 
 
 def scored_prices(cat, metric: str, as_of=None, ratio: float = BLEND_RATIO) -> pd.DataFrame:
-    """Every model priced on ``as_of`` with the score on ``metric`` of the version it served, in force
-    that day (no score → NaN)."""
+    """Every model version priced on ``as_of`` with its score on ``metric`` in force that day (no score →
+    NaN). A moving name (``gpt-4o``) that serves a version priced under its own id
+    (``gpt-4o-2024-05-13``) is left out: it is the same model, one point."""
     from pricewar.analysis import trends
 
     day = pd.Timestamp(as_of or cat.snapshot_date)
@@ -31,4 +32,6 @@ def scored_prices(cat, metric: str, as_of=None, ratio: float = BLEND_RATIO) -> p
     periods = trends.score_periods(cat.scores, metric)
     periods = periods[periods["applies_from"] <= day].sort_values("applies_from")
     score = periods.groupby("model_id")["score"].last()
-    return table.assign(score=table["version_id"].map(score))
+    # a name that serves a model version priced under its own id that day is that model: one point
+    moving = (table["version_id"] != table["model_id"]) & table["version_id"].isin(table["model_id"])
+    return table[~moving].assign(score=lambda t: t["version_id"].map(score))

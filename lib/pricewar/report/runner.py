@@ -397,7 +397,9 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         declared = executor.submit(check_parameters, reports).result()
         pinned, context = _pin_snapshots(reports, declared, previous_run(out))
         context.update(executor.submit(_data_notes, context["snapshot"]).result())
-        removed = snapshot_staging_cleanup(out)
+        from pricewar.data import snapshot
+
+        removed = snapshot.remove_stale_staging(out)  # folders of runs killed before they finished
         if removed and not quiet:
             print(f"removed {len(removed)} folder(s) left by a killed run: {', '.join(removed)}")
         run_id, staging = _new_run(out)
@@ -502,13 +504,6 @@ def _writable_out(out: Path) -> Path:
         reason = "is a file, not a folder" if out.exists() and not out.is_dir() else (exc.strerror or str(exc))
         raise RunError(f"--out {out}: cannot write run folders there: {reason}") from None
     return out
-
-
-def snapshot_staging_cleanup(out: Path) -> list[str]:
-    """Staging folders under ``out`` of runs whose process is dead (killed), removed."""
-    from pricewar.data import snapshot
-
-    return snapshot.remove_stale_staging(out)
 
 
 class _locked:

@@ -201,6 +201,8 @@ def show(frame: pd.DataFrame | None, columns: list[str] | dict[str, str] | None 
                 cells.append(f'<td class="text">{_url_cell(value)}</td>')
                 continue
             text = format_cell(value, kind)
+            if column == "metric" and isinstance(value, str) and not ids:
+                text = metric_label(value)  # "GPQA Diamond, % correct", not gpqa_diamond
             if cat is not None and not ids and column in MODEL_COLUMNS and isinstance(value, str) and value:
                 shown = cat.display_name(value) if not value.startswith("mix:") else value
                 cells.append(f'<td title="{html.escape(value, quote=True)}">{html.escape(shown)}</td>')

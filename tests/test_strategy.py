@@ -79,6 +79,30 @@ def test_decision_matrix_shows_every_component(fixture_catalog):
         strategy.decision_matrix(fixture_catalog, {"speed": 1})
 
 
+def test_list_price_changes_counts_repricings_per_host_not_first_prices():
+    import pandas as pd
+
+    rows = pd.DataFrame({
+        "model_id": ["a", "a", "a", "a", "b", "b"],
+        "host": ["x", "x", "x", "y", "x", "x"],
+        "start_date": pd.to_datetime(["2025-03-01", "2025-01-01", "2025-02-01", "2025-01-01", "2025-01-01", "2025-02-01"]),
+        # a at x: 3 -> 2 -> 2 (one change, rows out of order); a at y: one price; b at x: unchanged
+        "input_usd_per_mtok": [2.0, 3.0, 2.0, 5.0, 1.0, 1.0],
+    })
+    assert strategy.list_price_changes(rows).to_dict() == {"a": 1, "b": 0}
+
+
+def test_list_price_changes_matches_the_per_group_count_on_the_committed_snapshot():
+    # the former per-(model, host) Python lambda, kept here as the reference answer
+    from pricewar.data import catalog
+
+    prices = catalog.load().prices
+    reference = (prices.sort_values("start_date", kind="stable").groupby(["model_id", "host"])["input_usd_per_mtok"]
+                 .agg(lambda s: int((s.diff().fillna(0) != 0).sum())).groupby("model_id").sum())
+    assert strategy.list_price_changes(prices).equals(reference)
+    assert reference.sum() > 100
+
+
 def test_on_the_committed_snapshot_the_cheapest_way_to_the_floor_uses_only_models_above_it():
     # the case: with Claude 3.5 Sonnet's score as the floor, a share-weighted mix once sent
     # a third of the traffic to a model scoring 25

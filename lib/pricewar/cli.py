@@ -145,17 +145,22 @@ def cmd_coverage(args) -> int:
     from pricewar.data import catalog, coverage
 
     cat = catalog.load(args.snapshot)
-    table = coverage.score_coverage(cat, args.metric, since=args.since, until=args.until and str(args.until))
+    metric = None if args.metric == "any" else args.metric
+    table = coverage.score_coverage(cat, metric, since=args.since, until=args.until and str(args.until))
     scored = int(table["score"].notna().sum())
+    by_metric = {m: int(n) for m, n in table["metric"].value_counts().items()}
     if args.json:
         _print_json({"snapshot": cat.snapshot_id, "metric": args.metric, "models": len(table), "scored": scored,
+                     "scored_by_metric": by_metric,
                      "unscored": table[table["score"].isna()].assign(
                          release_date=table["release_date"].dt.strftime("%Y-%m-%d"))[
                          ["model_id", "creator", "release_date"]].to_dict("records")})
         return 0
     share = 100 * scored / len(table) if len(table) else 0.0
+    which = (f"a score in a declared metric ({', '.join(f'{m} {n}' for m, n in by_metric.items())})"
+             if metric is None else f"a {metric} score")
     print(f"{scored} of {len(table)} text models released since {args.since} by the largest creators, priced by "
-          f"their creator, have a {args.metric} score ({share:.0f}%; snapshot {cat.snapshot_id})")
+          f"their creator, have {which} ({share:.0f}%; snapshot {cat.snapshot_id})")
     for creator, part in table.groupby("creator"):
         missing = part[part["score"].isna()]
         print(f"  {creator}: {part['score'].notna().sum()} of {len(part)} scored"
@@ -375,7 +380,8 @@ def _add_data(sub, snapshot, as_json) -> None:
     validate.set_defaults(func=cmd_validate)
     cov = data_sub.add_parser("coverage", parents=[snapshot, as_json],
                               help="which recent models of the largest creators have a capability score")
-    cov.add_argument("--metric", default="gpqa_diamond", help="capability metric (default: gpqa_diamond)")
+    cov.add_argument("--metric", default="any",
+                     help="capability metric, or any: a score in any declared metric counts (default: any)")
     cov.add_argument("--since", default="2025-07-01", help="released on or after this day (default: 2025-07-01)")
     cov.add_argument("--until", type=_date, help="released on or before this day (default: the snapshot date)")
     cov.set_defaults(func=cmd_coverage)

@@ -16,7 +16,8 @@ BLEND_RATIO = 3.0
 # The capability metric the reports use unless told otherwise (Epoch AI's GPQA Diamond, 0–100).
 METRIC = "gpqa_diamond"
 # Every capability metric a score may have: id -> what it is (percent correct, 0–100), as in data/sources.yaml.
-METRICS = {"gpqa_diamond": "GPQA Diamond, % correct", "mmlu": "MMLU, % correct", "mmlu_pro": "MMLU-Pro, % correct"}
+METRICS = {"gpqa_diamond": "GPQA Diamond, % correct", "mmlu": "MMLU, % correct", "mmlu_pro": "MMLU-Pro, % correct",
+           "swe_bench_verified": "SWE-bench Verified, % resolved"}
 # Score points: a score this close below a bar still clears it (float noise, not a real gap).
 SCORE_TOLERANCE = 1e-9
 # "GPT-4 level": the original GPT-4's score is the bar.

@@ -16,7 +16,7 @@ from pricewar.data.paths import relative
 from pricewar.defaults import BLEND_RATIO, METRIC, SCORE_TOLERANCE
 
 __all__ = ["Workload", "assumptions", "self_host_workload", "workload_cost", "hybrid_mix", "mix_options", "best_mix", "self_host_cost",
-           "break_even_volume", "decision_matrix", "self_hosting_reference", "self_host_sensitivity",
+           "break_even_volume", "decision_matrix", "list_price_changes", "self_hosting_reference", "self_host_sensitivity",
            "default_routes", "break_even_phrase", "HOURS_PER_MONTH"]
 
 HOURS_PER_MONTH = 730.0
@@ -162,6 +162,14 @@ def self_host_workload(workload: Workload, gpu_usd_per_hour: float, tokens_per_s
             "hosted_monthly_usd": hosted, "self_hosting_pays": self_hosted < hosted}
 
 
+def list_price_changes(prices: pd.DataFrame) -> pd.Series:
+    """Per model: how many times its input list price changed at any host (a host's first price is
+    not a change), from price rows with ``model_id``, ``host``, ``start_date``, ``input_usd_per_mtok``."""
+    ordered = prices.sort_values(["model_id", "host", "start_date"], kind="stable")
+    steps = ordered.groupby(["model_id", "host"], sort=False)["input_usd_per_mtok"].diff().fillna(0) != 0
+    return steps.groupby(ordered["model_id"]).sum().astype(int)
+
+
 def decision_matrix(cat, weights: dict[str, float], metric: str = METRIC, as_of=None, ratio: float = BLEND_RATIO,
                     top: int = 15, floor_score: float | None = None, workload: Workload | None = None) -> pd.DataFrame:
     """The article's 'choice = capability × cost × risk' as a transparent weighted score (0–1 each).
@@ -184,8 +192,7 @@ def decision_matrix(cat, weights: dict[str, float], metric: str = METRIC, as_of=
     day = pd.Timestamp(as_of or cat.snapshot_date)
     history = cat.prices[cat.prices["start_date"] <= day]
     hosts = history.groupby("model_id")["host"].nunique()
-    changes = (history.sort_values("start_date").groupby(["model_id", "host"])["input_usd_per_mtok"]
-               .agg(lambda s: int((s.diff().fillna(0) != 0).sum())).groupby("model_id").sum())
+    changes = list_price_changes(history)
     log_price = np.log10(table["monthly_cost_usd" if workload is not None else "blended_usd_per_mtok"])
     span = log_price.max() - log_price.min() or 1.0
     table = table.assign(

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from pricewar.data import pricing
-from pricewar.defaults import METRIC
+from pricewar.defaults import METRIC, METRICS
 
 __all__ = ["documented_changes", "catalog_summary", "format_summary", "conflict_table", "conflict_records",
            "format_conflicts", "models_by_creator", "price_coverage", "source_freshness", "conflict_counts",
@@ -283,12 +283,14 @@ def source_kinds(cat) -> pd.DataFrame:
 NOT_TEXT = r"embed|tts|whisper|transcri|speech|audio|asr|voxtral|captioner|image|imagen|veo|sora|dall-e|realtime|moderation|live|lyria|rerank"
 
 
-def score_coverage(cat, metric: str = METRIC, since: str = "2025-07-01", until: str | None = None,
+def score_coverage(cat, metric: str | None = METRIC, since: str = "2025-07-01", until: str | None = None,
                    creators: int = 8) -> pd.DataFrame:
     """The text models released between ``since`` and ``until`` (default: the snapshot date) by the
     ``creators`` largest creators (by models in the catalog) that have a first-party price, each
-    with its ``metric`` score or NaN: the models a report cannot place on a capability axis. A moving
-    API name (``versions.csv``) is not a model: the versions it served are counted instead."""
+    with its ``metric`` score or NaN: the models a report cannot place on a capability axis. With
+    ``metric=None`` a score in any declared metric counts, and ``metric`` names the first one in
+    ``METRICS`` order (a model's coverage, not one axis). A moving API name (``versions.csv``) is not
+    a model: the versions it served are counted instead."""
     models = cat.models.set_index("model_id")
     top = list(cat.models.loc[cat.models["creator"] != "unknown", "creator"].value_counts().head(creators).index)
     first_party = cat.prices[cat.prices["host"] == cat.prices["model_id"].map(models["creator"])]
@@ -298,9 +300,13 @@ def score_coverage(cat, metric: str = METRIC, since: str = "2025-07-01", until: 
     text = models["output_modalities"].fillna("").isin(["", "text"]) & ~models.index.str.contains(NOT_TEXT)
     chosen = [m for m in versions if m in models.index and models.at[m, "creator"] in top and text[m]
               and pd.notna(released[m]) and pd.Timestamp(since) <= released[m] <= end]
-    scores = cat.scores[cat.scores["metric"] == metric].groupby("model_id")["score"].max()
+    rows = cat.scores[cat.scores["metric"] == metric] if metric else cat.scores[cat.scores["metric"].isin(list(METRICS))]
+    best = rows.groupby(["model_id", "metric"])["score"].max().reset_index()
+    best["order"] = best["metric"].map({m: i for i, m in enumerate(METRICS)})
+    best = best.sort_values(["model_id", "order"]).drop_duplicates("model_id").set_index("model_id")
     frame = pd.DataFrame({"model_id": chosen})
     frame["creator"] = frame["model_id"].map(models["creator"])
     frame["release_date"] = frame["model_id"].map(released)
-    frame["score"] = frame["model_id"].map(scores)
+    frame["metric"] = frame["model_id"].map(best["metric"])
+    frame["score"] = frame["model_id"].map(best["score"])
     return frame.sort_values(["creator", "release_date", "model_id"], ascending=[True, False, True], ignore_index=True)

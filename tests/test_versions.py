@@ -189,7 +189,18 @@ def test_data_coverage_lists_the_recent_models_without_a_score(capsys):
     unscored = {m["model_id"] for m in report["unscored"]}
     assert "claude-mythos-5" in unscored and "gpt-5" not in unscored  # gpt-5 has an Epoch score
     # a moving API name is not a model, and a speech model is not a text model
-    assert not unscored & {"mistral-medium", "deepseek-chat", "voxtral-small-24b-2507", "qwen3-asr-flash"}
+    assert not unscored & {"mistral-medium", "deepseek-chat", "voxtral-small-24b-2507", "qwen3-asr-flash",
+                           "devstral-medium"}
+    # issue 17's target: 70% of the first half-year's models of the largest creators have a score in a declared
+    # metric; coding models count by their SWE-bench Verified score
+    assert report["metric"] == "any" and report["scored"] >= 0.70 * report["models"]
+    assert report["scored_by_metric"]["swe_bench_verified"] >= 9 and "gpt-5.1-codex-max" not in unscored
+    # one model under two ids (models.dev's API name, model-prices' version id) is counted once
+    assert "mistral-medium-3-5" not in unscored and "mistral-medium-2604" not in unscored
+    assert cli.main(["data", "coverage", "--until", "2026-06-30", "--metric", "gpqa_diamond", "--json"]) == 0
+    gpqa = json.loads(capsys.readouterr().out)
+    assert gpqa["models"] == report["models"] and gpqa["scored"] == report["scored_by_metric"]["gpqa_diamond"]
+    assert "gpt-5.1-codex-max" in {m["model_id"] for m in gpqa["unscored"]}
 
 
 def test_every_curated_row_has_a_source_kind_and_the_share_is_reported(cat):

@@ -70,6 +70,8 @@ def header(column: str) -> str:
     """A column's header in words, with its unit: ``old_blended_usd_per_mtok`` → "Old blended, $ per 1M tokens"."""
     if column in HEADERS:
         return HEADERS[column]
+    if column in METRICS:  # a count or score per metric: the metric's name
+        return METRICS[column].split(",")[0]
     words, unit = str(column), ""
     for suffix, text in _UNITS:
         if words.endswith(suffix) or words == suffix.lstrip("_"):

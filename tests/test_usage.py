@@ -130,3 +130,10 @@ def test_bad_rows_in_a_typed_parquet_log_are_found_from_its_statistics_too(fixtu
     with pytest.raises(errors.UsageError) as info:
         usage.price_usage(fixture_catalog, path)
     assert "1 bad row(s) in" in str(info.value) and message in str(info.value)
+
+
+def test_duckdb_draws_no_progress_bar_on_stdout():
+    # a query over 2 s drew DuckDB's progress bar on stdout, which broke `pricewar cost --json` on big logs
+    from pricewar.analysis import usage
+
+    assert usage._connect().execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False

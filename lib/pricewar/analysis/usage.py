@@ -52,6 +52,8 @@ def _connect():
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")  # a timestamp without an offset is UTC, whatever the machine's TZ
+    # DuckDB draws a progress bar on stdout for a query over 2 s: it would corrupt `pricewar cost --json`
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -73,6 +75,18 @@ def _whole_number(column: str, sql_type: str) -> str:
     if kind.startswith("VARCHAR"):
         return f"CASE WHEN regexp_full_match(trim({column}), '-?[0-9]+') THEN TRY_CAST(trim({column}) AS BIGINT) END"
     return "CAST(NULL AS BIGINT)"
+
+
+def _utc_timestamp(sql_type: str) -> str:
+    """SQL for the ``timestamp`` column as a UTC TIMESTAMP, NULL where it is not one: a typed
+    timestamp without a zone is UTC already (no conversion: the cast through TIMESTAMPTZ doubled
+    the time of a Parquet log), one with a zone is converted, text is parsed honouring its offset."""
+    kind = sql_type.upper()
+    if kind.startswith("TIMESTAMP WITH TIME ZONE"):
+        return "timezone('UTC', timestamp)"
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return "CAST(timestamp AS TIMESTAMP)"
+    return "timezone('UTC', TRY_CAST(timestamp AS TIMESTAMPTZ))"
 
 
 def _sql_string(path: Path) -> str:
@@ -131,6 +145,9 @@ def load_daily(con, path: Path, max_problems: int = 20, latest: str | None = Non
     """Validate the log and sum it per UTC day, model and project. Raises UsageError listing bad rows.
 
     ``latest`` (a date): a request after the end of that day is a bad row (its price is not known yet).
+    One streaming scan does both: each check is an aggregate of the same GROUP BY (a group with a
+    bad row flags it), so memory stays flat whatever the log's length; only a bad log is read again,
+    to name its rows.
     """
     import duckdb
 
@@ -140,32 +157,31 @@ def load_daily(con, path: Path, max_problems: int = 20, latest: str | None = Non
     name = relative(path)
     try:
         typed_columns, has_cached = _typed_view(con, path, name, latest)
+        checks = [c for c in _ROW_CHECKS if has_cached or c[0] != "cached_input_tokens"]
+        daily = con.execute(
+            "SELECT CAST(ts AS DATE) AS day, model, project, count(*) AS requests, "
+            "CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens, "
+            "CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens, "
+            + ", ".join(f"coalesce({c[4]}, false) AS bad_{i}" for i, c in enumerate(checks))
+            + " FROM typed GROUP BY ALL ORDER BY 1, 2, 3").df()
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"{name}: not a readable {path.suffix.lower().lstrip('.')} usage log: {first}") from None
-    checks = [c for c in _ROW_CHECKS if has_cached or c[0] != "cached_input_tokens"]
-    rows, *failing = con.execute("SELECT count(*), " + ", ".join(f"coalesce({c[4]}, false)" for c in checks)
-                                 + " FROM typed").fetchone()
-    failing = [check for check, bad in zip(checks, failing) if bad]
+    flags = [f"bad_{i}" for i in range(len(checks))]
+    failing = [check for check, flag in zip(checks, flags) if daily[flag].any()]
     if failing:
         header = 1 if path.suffix.lower() != ".parquet" else 0  # CSV rows are file lines; Parquet rows count from 1
         raise UsageError(_bad_rows(con, name, failing, typed_columns, header, max_problems))
-    daily = con.execute("""
-        SELECT CAST(ts AS DATE) AS day, model, project, count(*) AS requests,
-               CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
-               CAST(sum(cached_input_tokens) AS BIGINT) AS cached_input_tokens
-        FROM typed GROUP BY ALL ORDER BY ALL""").df()
+    daily = daily.drop(columns=flags)
     daily["day"] = pd.to_datetime(daily["day"])
-    return daily, rows
+    return daily, int(daily["requests"].sum())
 
 
 def _typed_view(con, path: Path, name: str, latest: str | None = None) -> tuple[str, bool]:
     """Views ``raw`` (the log as read) and ``typed`` (text and typed columns of every check);
     returns the typed columns' SQL and whether the log has cached input tokens."""
-    # CSV is read as text into a table: a view lets DuckDB push TRY_CASTs into the CSV reader,
-    # which then fails on the first bad value instead of letting us report every bad row
-    kind = "VIEW" if path.suffix.lower() == ".parquet" else "TABLE"
-    con.execute(f"CREATE OR REPLACE TEMP {kind} raw AS SELECT * FROM {_scan(path)}")
+    # a view, not a table: the log streams through every query (CSV is read as text, all_varchar)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM {_scan(path)}")
     types = {row[0]: row[1] for row in con.execute("DESCRIBE raw").fetchall()}
     missing = [c for c in REQUIRED if c not in types]
     if missing:
@@ -176,7 +192,7 @@ def _typed_view(con, path: Path, name: str, latest: str | None = None) -> tuple[
     latest_sql = f"TIMESTAMP '{latest} 23:59:59.999999'" if latest else "TIMESTAMP '9999-12-31'"
     typed_columns = f"""
                CAST(timestamp AS VARCHAR) AS timestamp_text,
-               timezone('UTC', TRY_CAST(timestamp AS TIMESTAMPTZ)) AS ts, {latest_sql} AS latest,
+               {_utc_timestamp(types['timestamp'])} AS ts, {latest_sql} AS latest,
                CAST(model AS VARCHAR) AS model, {project} AS project,
                CAST(input_tokens AS VARCHAR) AS input_text, {_whole_number('input_tokens', types['input_tokens'])} AS input_tokens,
                CAST(output_tokens AS VARCHAR) AS output_text, {_whole_number('output_tokens', types['output_tokens'])} AS output_tokens,

@@ -22,9 +22,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(KERNEL): $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name pricewar --display-name "Python (pricewar)" >/dev/null
 
-# pytest exits 5 when it collected no tests: that is a failure, not a pass.
+# pytest exits 5 when it collected no tests: that is a failure, not a pass. Two workers
+# (pytest-xdist), a test file or a notebook per worker at a time (--dist loadfile): a module's
+# fixtures (a shared run, a browser) are built once, and a notebook's nbval cells run in order.
+TEST_WORKERS ?= 2
 test: setup
-	@$(BIN)/python -m pytest tests notebooks; status=$$?; \
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests notebooks; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
 
 reports: setup

@@ -39,3 +39,4 @@ def run_report_headlines(tmp_path, notebook: Path, parameters: dict) -> dict:
     assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
     run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
     return {h["key"]: h for h in run["reports"][0]["headlines"]}
+

@@ -52,8 +52,12 @@ def _connect():
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")  # a timestamp without an offset is UTC, whatever the machine's TZ
-    # DuckDB draws a progress bar on stdout for a query over 2 s: it would corrupt `pricewar cost --json`
-    con.execute("SET enable_progress_bar = false")
+    # DuckDB draws a progress bar on stdout for a query over 2 s: it would corrupt `pricewar cost --json`.
+    # In a Jupyter kernel DuckDB refuses the setting (its bar there needs ipywidgets, which we do not install)
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
     return con
 
 

@@ -63,6 +63,13 @@ def test_model_ids_become_display_names_with_the_id_in_a_tooltip(fixture_catalog
     assert ">gpt-4o-2024-05-13</td>" in kept  # the appendix keeps ids
 
 
+def test_a_list_of_model_ids_is_shown_as_display_names(fixture_catalog):
+    # the tier summary's "a few names" column once showed raw ids
+    markup = tables.show(pd.DataFrame({"tier": ["mid"], "examples": ["gpt-4o-2024-05-13, o3"]}), cat=fixture_catalog).markup
+    names = f"{fixture_catalog.display_name('gpt-4o-2024-05-13')}, {fixture_catalog.display_name('o3')}"
+    assert f'title="gpt-4o-2024-05-13, o3">{names}</td>' in markup and "gpt-4o-2024-05-13" not in names
+
+
 def test_a_model_without_a_name_is_its_id_in_words(fixture_catalog):
     from pricewar.data.catalog import _id_in_words
 

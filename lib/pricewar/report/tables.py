@@ -45,6 +45,8 @@ HEADERS = {
 # Columns that hold model ids: shown as display names when the table is given a catalog.
 MODEL_COLUMNS = {"model_id", "version_id", "serves", "closed_model_id", "open_model_id", "best_small", "best_large",
                  "first_model", "last_model", "closed_model", "premium_model", "alternative", "threshold"}
+# Columns holding a comma-separated list of model ids ("a few names" of a group).
+MODEL_LIST_COLUMNS = {"examples"}
 _UNITS = [("_usd_per_mtok", ", $ per 1M tokens"), ("_usd_month", ", $ per month"), ("_usd", ", $"),
           ("_pct", ", %"), ("_months", ", months"), ("_days", ", days"), ("_tokens", ", tokens")]
 STYLE = (".pw-table{max-width:100%;overflow:auto;margin:.6rem 0 1rem;-webkit-overflow-scrolling:touch}"
@@ -205,6 +207,10 @@ def show(frame: pd.DataFrame | None, columns: list[str] | dict[str, str] | None 
             text = format_cell(value, kind)
             if column == "metric" and isinstance(value, str) and not ids:
                 text = metric_label(value)  # "GPQA Diamond, % correct", not gpqa_diamond
+            if cat is not None and not ids and column in MODEL_LIST_COLUMNS and isinstance(value, str) and value:
+                shown = ", ".join(cat.display_name(m.strip()) for m in value.split(","))
+                cells.append(f'<td class="text" title="{html.escape(value, quote=True)}">{html.escape(shown)}</td>')
+                continue
             if cat is not None and not ids and column in MODEL_COLUMNS and isinstance(value, str) and value:
                 shown = cat.display_name(value) if not value.startswith("mix:") else value
                 cells.append(f'<td title="{html.escape(value, quote=True)}">{html.escape(shown)}</td>')

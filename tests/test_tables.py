@@ -68,6 +68,8 @@ def test_a_list_of_model_ids_is_shown_as_display_names(fixture_catalog):
     markup = tables.show(pd.DataFrame({"tier": ["mid"], "examples": ["gpt-4o-2024-05-13, o3"]}), cat=fixture_catalog).markup
     names = f"{fixture_catalog.display_name('gpt-4o-2024-05-13')}, {fixture_catalog.display_name('o3')}"
     assert f'title="gpt-4o-2024-05-13, o3">{names}</td>' in markup and "gpt-4o-2024-05-13" not in names
+    twice = tables.show(pd.DataFrame({"examples": ["o3, o3"]}), cat=fixture_catalog).markup
+    assert f">{fixture_catalog.display_name('o3')}</td>" in twice  # one name, not "O3, O3"
 
 
 def test_a_model_without_a_name_is_its_id_in_words(fixture_catalog):

@@ -60,7 +60,10 @@ STYLE = (".pw-table{max-width:100%;overflow:auto;margin:.6rem 0 1rem;-webkit-ove
          "overflow-wrap:break-word;word-break:normal;white-space:normal}"
          ".pw-table table td.num{text-align:right!important;white-space:nowrap;font-variant-numeric:tabular-nums}"
          ".pw-table table td.date{white-space:nowrap}.pw-table table td.text{min-width:14rem;max-width:32rem}"
-         ".pw-empty{color:#555;font-style:italic}")
+         ".pw-empty{color:#555;font-style:italic}"
+         # on a phone, narrower cells: a five-column table fits 390 px without scrolling
+         "@media (max-width:480px){.pw-table table th{min-width:3rem}"
+         ".pw-table table th,.pw-table table td{padding:.3rem .35rem}}")
 
 
 def metric_label(metric: str) -> str:
@@ -208,7 +211,8 @@ def show(frame: pd.DataFrame | None, columns: list[str] | dict[str, str] | None 
             if column == "metric" and isinstance(value, str) and not ids:
                 text = metric_label(value)  # "GPQA Diamond, % correct", not gpqa_diamond
             if cat is not None and not ids and column in MODEL_LIST_COLUMNS and isinstance(value, str) and value:
-                shown = ", ".join(cat.display_name(m.strip()) for m in value.split(","))
+                # two ids of one model share a name: list it once
+                shown = ", ".join(dict.fromkeys(cat.display_name(m.strip()) for m in value.split(",")))
                 cells.append(f'<td class="text" title="{html.escape(value, quote=True)}">{html.escape(shown)}</td>')
                 continue
             if cat is not None and not ids and column in MODEL_COLUMNS and isinstance(value, str) and value:

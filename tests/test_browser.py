@@ -75,27 +75,6 @@ def pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
-def test_every_chart_renders_interactively_without_network(run_folder, tmp_path):
-    from PIL import Image
-
-    proxy = RecordingProxy()
-    assert len(pages(run_folder)) >= 2  # index + at least one report
-    for i, page in enumerate(pages(run_folder)):
-        dom = chromium(page, proxy, tmp_path / f"p{i}", "--dump-dom").stdout.decode()
-        assert "</html>" in dom, page.name
-        figures = dom.count('class="pricewar-chart"')
-        if page.name != "index.html":
-            assert figures >= 1, f"{page.name}: no chart"
-        assert dom.count('data-rendered="interactive"') == figures, f"{page.name}: a chart did not render"
-        assert 'data-render-error="' not in dom, page.name
-        shot = tmp_path / f"{page.stem}.png"
-        chromium(page, proxy, tmp_path / f"s{i}", "--window-size=1000,1400", f"--screenshot={shot}")
-        colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1_000_000)
-        assert colours is None or len(colours) > 50, f"{page.name}: the screenshot is blank"
-    from_pages = [r for r in proxy.requests if not BROWSER_SERVICES.search(r.split(b"\r\n")[0].decode("latin-1"))]
-    assert from_pages == [], f"requests left the page: {from_pages[:3]}"
-
-
 # Run in each page after its charts render; writes what a reader would stumble on into
 # <body data-quality="[...]"> for --dump-dom to carry out.
 QUALITY_CHECK = r"""
@@ -154,21 +133,37 @@ QUALITY_CHECK = r"""
 
 
 @pytest.mark.parametrize("width", [390, 1400])
-def test_every_page_reads_like_a_briefing_at_phone_and_desktop_width(run_folder, tmp_path, width):
+def test_every_page_renders_offline_and_reads_like_a_briefing_at_phone_and_desktop_width(run_folder, tmp_path, width):
+    """One Chromium start per page and width: its DOM after the charts render, and a screenshot."""
     import html
     import json
 
+    from PIL import Image
+
     proxy = RecordingProxy()
+    assert len(pages(run_folder)) >= 2  # index + at least one report
     failures = {}
     for i, page in enumerate(pages(run_folder)):
         probe = tmp_path / page.name
         text = page.read_text(encoding="utf-8")
         at = text.rindex("</body>")  # the page's own end (the inlined bundle may hold the string too)
         probe.write_text(text[:at] + QUALITY_CHECK + text[at:], encoding="utf-8")
-        dom = chromium(probe, proxy, tmp_path / f"q{i}", f"--window-size={width},2000", "--dump-dom").stdout.decode()
+        shot = tmp_path / f"{page.stem}.png"
+        dom = chromium(probe, proxy, tmp_path / f"q{i}", f"--window-size={width},2000", "--dump-dom",
+                       f"--screenshot={shot}").stdout.decode()
+        assert "</html>" in dom, page.name
+        figures = dom.count('class="pricewar-chart"')
+        if page.name != "index.html":
+            assert figures >= 1, f"{page.name}: no chart"
+        assert dom.count('data-rendered="interactive"') == figures, f"{page.name}: a chart did not render"
+        assert 'data-render-error="' not in dom, page.name
+        colours = Image.open(shot).convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colours is None or len(colours) > 50, f"{page.name}: the screenshot is blank"
         found = re.search(r'<body[^>]*data-quality="([^"]*)"', dom)
         assert found, f"{page.name}: the page check did not run"
         problems = json.loads(html.unescape(found.group(1)))
         if problems:
             failures[page.name] = problems
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
+    from_pages = [r for r in proxy.requests if not BROWSER_SERVICES.search(r.split(b"\r\n")[0].decode("latin-1"))]
+    assert from_pages == [], f"requests left the page: {from_pages[:3]}"

@@ -107,3 +107,22 @@ def test_price_at_falls_back_to_the_median_of_hosts_when_the_creator_has_no_pric
     cat = catalog.load()
     assert cat.price_at("llama-3.3-70b", "2025-06-01")["host"] == "median"
     assert cat.price_at("llama-3.3-70b", "2025-12-15")["host"] == "meta"
+
+
+def test_a_second_load_of_an_unchanged_snapshot_is_a_copy_that_edits_do_not_reach(data_dir):
+    first = catalog.load()
+    first.prices.loc[:, "input_usd_per_mtok"] = -1.0
+    first.manifest["packages"].clear()
+    second = catalog.load()
+    assert (second.prices["input_usd_per_mtok"] >= 0).all()
+    assert second.manifest["packages"]
+    assert second.prices is not catalog.load().prices
+
+
+def test_a_snapshot_file_changed_after_a_load_is_validated_again(data_dir):
+    catalog.load()
+    folder = next((data_dir / "snapshots").iterdir())
+    prices = folder / "prices.csv"
+    prices.write_text(prices.read_text().replace("input_usd_per_mtok", "input_usd", 1))
+    with pytest.raises(errors.ValidationError, match="input_usd"):
+        catalog.load()

@@ -10,6 +10,7 @@ It also carries the report inputs the snapshot holds (``cat.anchors``, ``cat.cla
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import functools
@@ -309,9 +310,39 @@ def _read_checked(path: Path, listed: dict, input_name: str | None = None, snaps
     return content, problems + read_problems
 
 
+# Snapshots this process has already read and validated: folder → (file state, catalog).
+# A second load of an unchanged folder skips re-reading and re-hashing it and returns a copy.
+_LOADED: dict[Path, tuple[tuple, Catalog]] = {}
+
+
+def _folder_state(folder: Path) -> tuple:
+    """What a file change would change: each file's name, inode, size and mtime (ns)."""
+    stats = ((p.name, p.stat()) for p in folder.iterdir() if p.is_file())
+    return tuple(sorted((name, st.st_ino, st.st_size, st.st_mtime_ns) for name, st in stats))
+
+
+def _copy(cat: Catalog) -> Catalog:
+    """A catalog that shares nothing mutable with ``cat`` (a caller may edit its frames)."""
+    return Catalog(snapshot_id=cat.snapshot_id, folder=cat.folder, manifest=copy.deepcopy(cat.manifest),
+                   inputs=copy.deepcopy(cat.inputs), **{name: getattr(cat, name).copy() for name in snapshots.TABLE_FILES})
+
+
 def load(snapshot: str = "latest", root: Path | None = None) -> Catalog:
-    """Load and validate a snapshot ("latest" or a date); raises ``ValidationError`` or ``SnapshotError``."""
+    """Load and validate a snapshot ("latest" or a date); raises ``ValidationError`` or ``SnapshotError``.
+
+    An unchanged snapshot already validated in this process is not read again: the caller gets a copy.
+    """
     folder = snapshots.resolve(snapshot, root)
+    key, state = folder.resolve(), _folder_state(folder)
+    if key in _LOADED and _LOADED[key][0] == state and _LOADED[key][1].folder == folder:
+        return _copy(_LOADED[key][1])
+    cat = _load_checked(folder)
+    _LOADED[key] = (state, _copy(cat))
+    return cat
+
+
+def _load_checked(folder: Path) -> Catalog:
+    """Read, hash and validate every file of a snapshot folder into a Catalog."""
     frames, problems = check_snapshot(folder)
     if problems:
         raise ValidationError(problems)

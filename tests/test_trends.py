@@ -148,6 +148,17 @@ def test_decompose_fall_separates_repricing_from_new_models():
     assert parts["share_pct"].sum() == pytest.approx(100.0)
 
 
+def test_a_model_first_seen_on_an_observation_date_is_not_counted_as_a_launch():
+    series = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2024-01-01", "2025-01-01"]),
+                           "model_id": ["a", "b", "c"], "blended_usd_per_mtok": [100.0, 10.0, 1.0]})
+    launch = prices([("a", "x", "2023-01-01", None, 100, 100), ("b", "x", "2024-01-01", None, 10, 10),
+                     ("c", "x", "2025-01-01", None, 1, 1)]).assign(observed_from=[False, False, True])
+    parts = trends.decompose_fall(series, launch).set_index("cause")
+    assert parts.loc["new model", "drops"] == 1 and parts.loc["new model", "factor"] == pytest.approx(10.0)
+    assert parts.loc["first observed", "drops"] == 1 and parts.loc["first observed", "factor"] == pytest.approx(10.0)
+    assert parts.loc["repricing", "drops"] == 0
+
+
 def test_a_score_that_goes_down_stops_clearing_the_bar():
     cat = FakeCatalog(
         [("alias", "c", "2023-01-01", None, 1.0, 1.0), ("ref", "c", "2023-01-01", None, 30.0, 30.0)],

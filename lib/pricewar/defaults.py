@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["BLEND_RATIO", "METRIC", "METRICS", "SCORE_TOLERANCE", "GPT4_THRESHOLD_MODEL", "ANALYSIS_START", "ARTICLE_DATE",
+__all__ = ["BLEND_RATIO", "METRIC", "METRICS", "SCORE_TOLERANCE", "GPT4_THRESHOLD_MODEL", "ANALYSIS_START", "ARTICLE_DATE", "HISTORY_DEPTH_DATE",
            "BEGINNING_OF_TIME", "END_OF_TIME"]
 
 # Input tokens per output token in a blended price, (r·input + output)/(r + 1): the
@@ -24,6 +24,8 @@ SCORE_TOLERANCE = 1e-9
 GPT4_THRESHOLD_MODEL = "gpt-4-0314"
 # The first day of the price war's history: GPT-4's launch month.
 ANALYSIS_START = "2023-03-01"
+# The history before the 2025-26 price war: how many models have a price before this day.
+HISTORY_DEPTH_DATE = "2025-06-01"
 # The article's date: its tier representatives and prices are checked on this day.
 ARTICLE_DATE = "2026-04-01"
 # Sentinels for open interval ends: before any price, and after any price (within pandas' Timestamp range).

@@ -229,18 +229,24 @@ def decompose_fall(series: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
 
     Each drop of the series is attributed to ``new model`` when the newly
     cheapest model version got its first price (under any name, at any host) that day,
-    else to ``repricing`` (an existing model's price was cut). Returns each category's
+    to ``first observed`` when that first price starts on the day a source first saw it
+    (``observed_from``: the model may have been on sale, at that price, long before), else
+    to ``repricing`` (an existing model's price was cut). Returns each category's
     total fall in log10 units, as a factor (×) and as a share of the whole fall.
     """
-    first_priced = pricing.with_versions(prices).groupby("version_id")["start_date"].min()
+    versioned = pricing.with_versions(prices).sort_values("start_date", kind="stable")
+    first = versioned.drop_duplicates("version_id").set_index("version_id")
+    observed = first["observed_from"].fillna(False) if "observed_from" in first else pd.Series(False, first.index)
     series = pricing.with_versions(series)
     steps = series.assign(previous=series["blended_usd_per_mtok"].shift())
     drops = steps[steps["previous"].notna() & (steps["blended_usd_per_mtok"] < steps["previous"])].copy()
     drops["log10_fall"] = np.log10(drops["previous"] / drops["blended_usd_per_mtok"])
-    launched = drops["version_id"].map(first_priced) == drops["date"]
-    drops["cause"] = np.where(launched, "new model", "repricing")
+    first_day = drops["version_id"].map(first["start_date"]) == drops["date"]
+    seen = drops["version_id"].map(observed).fillna(False).astype(bool)
+    drops["cause"] = np.select([first_day & seen, first_day], ["first observed", "new model"], "repricing")
     total = drops["log10_fall"].sum()
-    out = drops.groupby("cause")["log10_fall"].agg(["sum", "count"]).reindex(["repricing", "new model"], fill_value=0)
+    out = drops.groupby("cause")["log10_fall"].agg(["sum", "count"]).reindex(
+        ["repricing", "new model", "first observed"], fill_value=0)
     out = out.rename(columns={"sum": "log10_fall", "count": "drops"})
     out["factor"] = 10 ** out["log10_fall"]
     out["share_pct"] = 100 * out["log10_fall"] / total if total > 0 else math.nan

@@ -135,7 +135,8 @@ def _curated_price_rows(prices: pd.DataFrame) -> list[dict]:
         {**row, "raw_id": row["model_id"], "source": "curated", "source_version": "",
          "start_date": row["start_date"].date(),
          "end_date": None if pd.isna(row["end_date"]) else row["end_date"].date(),
-         "cached_input_usd_per_mtok": None if pd.isna(row["cached_input_usd_per_mtok"]) else row["cached_input_usd_per_mtok"]}
+         "cached_input_usd_per_mtok": None if pd.isna(row["cached_input_usd_per_mtok"]) else row["cached_input_usd_per_mtok"],
+         "observed_from": row.get("observed_from") is True}
         for row in prices.to_dict("records")
     ]
 
@@ -310,12 +311,17 @@ def _merge_by_precedence(rows: list[dict], skip, snapshot_date: dt.date) -> tupl
                 for p_start, p_end in _subtract(row["start_date"], end, covered):
                     if p_start > snapshot_date:
                         continue
-                    kept.append({**row, "start_date": p_start, "end_date": None if p_end == END_OF_TIME else p_end})
+                    # a piece that starts where a higher source's price ended starts on that documented day
+                    observed = bool(row.get("observed_from")) and p_start == row["start_date"]
+                    kept.append({**row, "start_date": p_start, "end_date": None if p_end == END_OF_TIME else p_end,
+                                 "observed_from": observed})
         kept_rows += sorted(kept, key=lambda r: r["start_date"])
     price_columns = ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
-                     "cached_input_usd_per_mtok", "source", "source_version", "source_url", "note", "status"]
+                     "cached_input_usd_per_mtok", "source", "source_version", "source_url", "note", "status",
+                     "observed_from"]
     prices = pd.DataFrame.from_records(kept_rows, columns=price_columns)
     prices["status"] = [row.get("status") or "" for row in kept_rows]  # "announced": curated, announced before it began
+    prices["observed_from"] = [bool(row.get("observed_from")) for row in kept_rows]
     conflict_columns = ["model_id", "host", "start_date", "end_date", "kept_source", "kept_input_usd_per_mtok",
                         "kept_output_usd_per_mtok", "other_source", "other_input_usd_per_mtok",
                         "other_output_usd_per_mtok", "other_source_url"]

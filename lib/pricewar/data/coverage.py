@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from pricewar.data import pricing
-from pricewar.defaults import METRIC, METRICS
+from pricewar.defaults import HISTORY_DEPTH_DATE, METRIC, METRICS
 
 __all__ = ["documented_changes", "catalog_summary", "format_summary", "conflict_table", "conflict_records",
            "format_conflicts", "models_by_creator", "price_coverage", "source_freshness", "conflict_counts",
@@ -45,6 +45,9 @@ def catalog_summary(cat) -> dict:
         "models_with_curated_launch_price": int(curated["model_id"].nunique()),
         "curated_price_changes": int(len(pricing.price_changes(curated))),
         "earliest_curated_price_date": _iso(curated["start_date"].min()),
+        f"models_priced_before_{HISTORY_DEPTH_DATE}": int(
+            prices.loc[prices["start_date"] < pd.Timestamp(HISTORY_DEPTH_DATE), "model_id"].nunique()),
+        "packaged_prices_starting_on_an_observation_date": observation_starts(prices),
         "earliest_price_date": _iso(prices["start_date"].min()),
         "latest_price_date": _iso(prices["start_date"].max()),
         "scores": int(len(scores)),
@@ -54,6 +57,15 @@ def catalog_summary(cat) -> dict:
         "skipped_rows": {source: sum(r["count"] for r in reasons.values())
                          for source, reasons in cat.manifest.get("skipped", {}).items()},
     }
+
+
+def observation_starts(prices: pd.DataFrame) -> dict:
+    """Packaged (non-curated) price intervals whose start is the day a source saw the price, not
+    the day it began (``observed_from``): count, of how many, share in percent."""
+    packaged = prices[prices["source"] != "curated"]
+    observed = int(packaged["observed_from"].fillna(False).sum())
+    share = round(100 * observed / len(packaged), 1) if len(packaged) else 0.0
+    return {"prices": observed, "of": int(len(packaged)), "share_pct": share}
 
 
 def _iso(value) -> str | None:

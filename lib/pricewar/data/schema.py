@@ -43,6 +43,9 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "output_usd_per_mtok": ("price", True), "cached_input_usd_per_mtok": ("price", False),
         "source": ("str", True), "source_version": ("str", False), "source_url": ("url", False),
         "note": ("str", False), "version_id": ("id", True), "status": ("status", False),
+        # true: start_date is when a source first saw the price (a crawl, a package's data date), not
+        # when it began; an analysis that dates events must not read it as a launch or a change
+        "observed_from": ("bool", False),
     },
     # prices a provider has announced for after the snapshot date (curated, status "announced")
     "announced": {
@@ -88,7 +91,7 @@ CURATED_COLUMNS = {
     "models": ["model_id", "name", "creator", "release_date", "open_weights", "reasoning",
                "context_window", "params_total_b", "params_active_b", "license", "source_url", "note"],
     "prices": ["model_id", "host", "start_date", "end_date", "input_usd_per_mtok", "output_usd_per_mtok",
-               "cached_input_usd_per_mtok", "source", "source_url", "note", "status"],
+               "cached_input_usd_per_mtok", "source", "source_url", "note", "status", "observed_from"],
     "scores": ["model_id", "metric", "score", "as_of", "applies_from", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
     "unscored": ["model_id", "reason", "checked_on"],
@@ -102,7 +105,7 @@ MODEL_COLUMNS = {"versions": ["api_name", "serves"], "retirements": ["model_id",
 
 # Columns added to a snapshot table after snapshots were first written: an older snapshot may lack
 # them, and the typed table then fills them in (``typed``).
-LATER_COLUMNS = {"prices": {"version_id": "model_id", "status": None}, "retirements": {"replacement": None}}
+LATER_COLUMNS = {"prices": {"version_id": "model_id", "status": None, "observed_from": None}, "retirements": {"replacement": None}}
 # A curated price a provider has announced may start after the snapshot date (status "announced");
 # any price may end after it (an announced end, e.g. of an introductory price).
 ANNOUNCED = "announced"

@@ -7,7 +7,9 @@ to canonical model ids once all sources are in.
 
 Price rows are dicts with: ``raw_id, host, start_date, end_date,
 input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok, source,
-source_version, source_url, note``. ``start_date`` is a ``datetime.date`` or
+source_version, source_url, note, observed_from``. ``observed_from`` is True when
+``start_date`` is the day the source first saw the price (a crawl or data date), not the day the
+price began (a launch, a dated change). ``start_date`` is a ``datetime.date`` or
 None when the source gives a price without saying since when (the build step
 then uses the release date or skips the row, counted).
 """
@@ -52,8 +54,9 @@ def installed_version(package: str) -> str:
 
 
 def price_row(*, raw_id, host, start_date, end_date, input_usd_per_mtok, output_usd_per_mtok,
-              cached_input_usd_per_mtok, source, source_version, source_url, note="") -> dict:
-    """One price interval in the shape every adapter emits (prices per 1M tokens, USD)."""
+              cached_input_usd_per_mtok, source, source_version, source_url, note="", observed_from=False) -> dict:
+    """One price interval in the shape every adapter emits (prices per 1M tokens, USD);
+    ``observed_from``: its start is when the source saw it, not when it began."""
     return {
         "raw_id": raw_id,
         "host": host,
@@ -66,6 +69,7 @@ def price_row(*, raw_id, host, start_date, end_date, input_usd_per_mtok, output_
         "source_version": source_version,
         "source_url": source_url,
         "note": note,
+        "observed_from": bool(observed_from),
     }
 
 

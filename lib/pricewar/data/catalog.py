@@ -41,6 +41,7 @@ class Catalog:
     versions: pd.DataFrame  # which model version each API name served, and when (api_name, host, serves, ...)
     classified_changes: pd.DataFrame  # what curated sources say a price change was (model_id, host, date, change_class)
     announced: pd.DataFrame  # prices providers have announced for after the snapshot date
+    task_runs: pd.DataFrame  # tokens one run of a benchmark used, per model version (Epoch AI's hub)
     inputs: dict = field(default_factory=dict)  # report inputs the snapshot holds (see the properties)
 
     @property

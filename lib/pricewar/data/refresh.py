@@ -11,7 +11,7 @@ import pandas as pd
 from pricewar import __version__
 from pricewar.data import build, catalog, schema, snapshot
 from pricewar.data.paths import curated_dir, data_dir, relative
-from pricewar.data.sources import genai_prices, model_prices, models_dev
+from pricewar.data.sources import epoch_hub, genai_prices, model_prices, models_dev
 from pricewar.errors import DataError, SnapshotError, ValidationError
 
 __all__ = ["read_curated", "input_files", "curated_rows", "refresh"]
@@ -33,7 +33,7 @@ def _curated_rules(curated_text: dict, tables, folder: Path) -> list:
     for column in ("start_date", "end_date"):
         conflicts[column] = conflicts[column].map(lambda d: "" if d is None or pd.isna(d) else str(d))
     frames = {"prices": curated_text["prices"].assign(source="curated"), "conflicts": conflicts,
-              "scores": curated_text["scores"], "versions": curated_text["versions"]}
+              "scores": tables.scores[["model_id"]], "versions": curated_text["versions"]}
     unscored = dict(zip(curated_text["unscored"]["model_id"], curated_text["unscored"]["reason"]))
     return schema.check_curated_rules(frames, relative(folder / "prices.csv"), unscored)
 
@@ -145,12 +145,13 @@ def input_files(inputs: Path, curated: Path) -> dict[str, Path]:
 
 def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Path | None = None,
             curated: Path | None = None, sources: list | None = None, inputs: Path | None = None,
-            allow_removals: bool = False) -> Path:
+            allow_removals: bool = False, epoch=None) -> Path:
     """Build and write ``snapshots/<date>/``; raises ``ValidationError`` and writes nothing on bad data.
 
     ``curated`` defaults to ``data/curated`` (then every curated table must exist and have rows),
     ``inputs`` (the folder of the YAML report inputs) to ``data/``; ``sources`` to the installed
-    packages. A build that drops more than ``MAX_QUIET_REMOVALS`` curated rows of the snapshot it
+    packages, and ``epoch`` then to Epoch AI's hub files vendored in ``data/vendor/epoch-hub``
+    (with ``sources`` given, only an ``epoch`` given is used). A build that drops more than ``MAX_QUIET_REMOVALS`` curated rows of the snapshot it
     follows stops (``DataError``) unless ``allow_removals``; the rows it drops are in the manifest.
     """
     snapshot_date = snapshot_date or dt.date.today()
@@ -166,7 +167,9 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         raise ValidationError(problems)
     if sources is None:
         sources = [models_dev.load(), model_prices.load(snapshot_date), genai_prices.load(snapshot_date)]
-    tables = build.build_tables(snapshot_date, sources, curated_typed)
+        if epoch is None and (data_dir() / "vendor" / "epoch-hub").is_dir():
+            epoch = epoch_hub.load(data_dir() / "vendor" / "epoch-hub")
+    tables = build.build_tables(snapshot_date, sources, curated_typed, epoch)
     known = set(tables.models["model_id"])
     for table in ("prices", "scores", "aliases", "unscored", "retirements", "versions", "classified_changes"):
         problems += schema.check_table(curated_text[table], table, relative(folder / f"{table}.csv"),
@@ -180,6 +183,7 @@ def refresh(snapshot_date: dt.date | None = None, force: bool = False, root: Pat
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "pricewar_version": __version__,
         "packages": {s.name: s.version for s in sources},
+        "vendored": {epoch_hub.SOURCE: epoch.files} if epoch is not None else {},
         "observed": {s.name: s.observed_on.isoformat() for s in sources if s.observed_on},
         "precedence": build.PRECEDENCE,
         "skipped": tables.skipped,

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from pricewar.data.paths import relative
-from pricewar.defaults import END_OF_TIME, METRICS
+from pricewar.defaults import END_OF_TIME, METRIC_RANGES, METRICS
 
 __all__ = ["CURATED_COLUMNS", "Problem", "read_text_table", "check_table", "read_entries", "read_input",
            "entry_lines", "typed", "check_curated_rules", "TABLES", "KEYS", "ENTRIES", "EXPLAINED",
@@ -60,6 +60,17 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     },
     "aliases": {"alias": ("str", True), "model_id": ("id", True), "source": ("str", True)},
     "unscored": {"model_id": ("id", True), "reason": ("str", True), "checked_on": ("date", True)},
+    # the tokens one run of a benchmark used (Epoch AI's hub, data/vendor/epoch-hub), billed as the
+    # provider bills them: input (uncached), cached input, output (reasoning included)
+    "task_runs": {
+        "model_id": ("id", True), "benchmark": ("id", True), "setting": ("str", False), "epoch_model": ("str", True),
+        "run_id": ("str", True), "started": ("date", True), "epochs": ("int", True), "samples": ("int", True),
+        "input_tokens": ("int", True), "cached_input_tokens": ("int", True), "output_tokens": ("int", True),
+        "reasoning_tokens": ("int", True), "source_url": ("url", True),
+    },
+    # Epoch model versions the build cannot map by name: epoch_model -> model_id (empty: not in the catalog)
+    "epoch_models": {"epoch_model": ("str", True), "model_id": ("id", False), "source_url": ("url", True),
+                     "note": ("str", False)},
     # host "all": the creator shut the model down, and every host's price ends with it
     "retirements": {"model_id": ("id", True), "host": ("id", True), "retired_date": ("date", True),
                     "source_url": ("url", True), "note": ("str", False), "replacement": ("id", False)},
@@ -95,6 +106,7 @@ CURATED_COLUMNS = {
     "scores": ["model_id", "metric", "score", "as_of", "applies_from", "source_url", "note"],
     "aliases": ["alias", "model_id", "source_url", "note"],
     "unscored": ["model_id", "reason", "checked_on"],
+    "epoch_models": ["epoch_model", "model_id", "source_url", "note"],
     "retirements": ["model_id", "host", "retired_date", "source_url", "note", "replacement"],
     "versions": ["api_name", "host", "serves", "start_date", "end_date", "source_url", "note"],
     "classified_changes": ["model_id", "host", "date", "change_class", "source_url", "note"],
@@ -119,6 +131,8 @@ KEYS = {
     "aliases": ["alias"],
     "conflicts": ["model_id", "host", "start_date", "other_source"],
     "unscored": ["model_id"],
+    "task_runs": ["run_id"],
+    "epoch_models": ["epoch_model"],
     "retirements": ["model_id", "host"],
     "versions": ["api_name", "host", "start_date"],
     "classified_changes": ["model_id", "host", "date"],
@@ -289,11 +303,17 @@ def _check_values(frame, table, file, line, expected, snapshot_date, require_htt
                     f"implausible price: above {MAX_USD_PER_MTOK:,.0f} USD per 1M tokens (the highest list prices "
                     "are a few hundred); is it per 1B tokens, or a typo?")
             if kind == "score":
-                add(present & (numbers > 0) & (numbers < 1), "looks like a fraction: scores are percentages (0–100)")
+                percent = (frame["metric"].map(lambda m: m not in METRIC_RANGES).astype(bool)
+                           if "metric" in frame.columns else True)
+                add(present & percent & (numbers > 0) & (numbers < 1), "looks like a fraction: scores are percentages (0–100)")
             if kind == "positive":
                 add(present & (numbers <= 0), "not a positive number")
             if kind == "score":
-                add(present & ((numbers < 0) | (numbers > 100)), "score outside 0–100")
+                low, high = 0, 100
+                if "metric" in frame.columns:  # a metric on another scale (ECI) has its own range
+                    low = frame["metric"].map(lambda m: METRIC_RANGES.get(m, (0, 100))[0])
+                    high = frame["metric"].map(lambda m: METRIC_RANGES.get(m, (0, 100))[1])
+                add(present & ((numbers < low) | (numbers > high)), "score outside its metric's range (0–100 for a percentage)")
             if kind == "int":
                 add(present & numbers.notna() & (numbers != numbers.round()), "not a whole number")
         elif kind == "status":
@@ -509,7 +529,7 @@ def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
       of a version it served, ``versions``), or is listed in ``data/curated/unscored.csv``
       with the reason none was found (``unscored``: model_id → reason, in the manifest).
     """
-    prices, conflicts, scores = frames["prices"], frames["conflicts"], frames["scores"]
+    prices, conflicts, scores = frames["prices"], frames["conflicts"], frames["scores"]  # scores: any source
     line = prices.index.to_series() + 2
     curated = prices[prices["source"] == "curated"]
     problems = []
@@ -533,6 +553,6 @@ def check_curated_rules(frames: dict[str, pd.DataFrame], prices_file: str,
         if model_id not in scored:
             idx = rows.index[0]
             problems.append(Problem(prices_file, int(line[idx]), "model_id", model_id,
-                                    "has a curated price but no capability score in data/curated/scores.csv "
-                                    "(or a reason in data/curated/unscored.csv)"))
+                                    "has a curated price but no capability score (data/curated/scores.csv or "
+                                    "Epoch AI's hub in data/vendor/epoch-hub) nor a reason in data/curated/unscored.csv"))
     return problems

@@ -28,9 +28,10 @@ from pricewar.errors import DataError, SnapshotError, ValidationError
 __all__ = ["TABLE_FILES", "LATER_TABLES", "INPUT_FILES", "list_snapshots", "resolve", "sha256", "write", "read_manifest",
            "remove_stale_staging"]
 
-TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts", "versions", "classified_changes", "announced"]
+TABLE_FILES = ["models", "prices", "scores", "aliases", "conflicts", "versions", "classified_changes", "announced",
+               "task_runs"]
 # Tables added after snapshots were first written: a snapshot built before lacks them (they are empty).
-LATER_TABLES = {"versions", "classified_changes", "announced"}
+LATER_TABLES = {"versions", "classified_changes", "announced", "task_runs"}
 # Report inputs, copied byte for byte into the snapshot by a refresh: name -> file name.
 INPUT_FILES = {"anchors": "anchors.yaml", "claims": "claims.yaml", "sources": "sources.yaml",
                "self_hosting": "self_hosting.csv"}

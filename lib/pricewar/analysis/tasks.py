@@ -1,0 +1,123 @@
+"""The price of a task, not a token: what one run of a benchmark costs at list prices.
+
+Epoch AI's hub measured the tokens each model version used to run a benchmark (``cat.task_runs``:
+input, cached input and output tokens, reasoning included, summed over the run's epochs). One
+run here is one pass over the benchmark's questions (the run's tokens divided by its epochs), and
+its cost on a day is those tokens at the list prices in force that day: input at the input price,
+cached input at the cached price where the host states one (else the input price), output at the
+output price. Prices are USD per 1M tokens, costs USD per run.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pricewar.analysis import trends
+from pricewar.data import pricing
+from pricewar.defaults import SCORE_TOLERANCE
+
+__all__ = ["TOKEN_COLUMNS", "run_tokens", "run_cost_usd", "cost_per_task", "task_costs", "cheapest_task_cost",
+           "decline_side_by_side", "flagship_task_change",
+           "flagship_task_costs"]
+
+TOKEN_COLUMNS = ["input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"]
+
+
+def run_tokens(cat, benchmark: str) -> pd.DataFrame:
+    """Each model's tokens for one pass over ``benchmark`` (its latest run; tokens / epochs):
+    model_id, run_id, setting, started, the token columns and the run's log (``source_url``)."""
+    runs = cat.task_runs[cat.task_runs["benchmark"] == benchmark]
+    if runs.empty:
+        raise KeyError(f"no token counts for {benchmark!r}; benchmarks with some: "
+                       f"{', '.join(sorted(set(cat.task_runs['benchmark']))) or 'none'}")
+    latest = runs.sort_values(["model_id", "started", "run_id"]).groupby("model_id").tail(1).copy()
+    for column in TOKEN_COLUMNS:
+        latest[column] = latest[column] / latest["epochs"]
+    return latest[["model_id", "run_id", "setting", "started", *TOKEN_COLUMNS, "source_url"]].reset_index(drop=True)
+
+
+def run_cost_usd(tokens, input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok=None):
+    """USD for ``tokens`` (a mapping or frame with the token columns) at prices per 1M tokens; a
+    missing cached price bills cached input at the input price. Works on scalars and Series."""
+    cached_price = input_usd_per_mtok if cached_input_usd_per_mtok is None else cached_input_usd_per_mtok
+    if isinstance(cached_price, pd.Series):
+        cached_price = cached_price.fillna(input_usd_per_mtok)
+    return (tokens["input_tokens"] * input_usd_per_mtok + tokens["cached_input_tokens"] * cached_price
+            + tokens["output_tokens"] * output_usd_per_mtok) / 1e6
+
+
+def cost_per_task(cat, benchmark: str, model: str, date=None) -> dict:
+    """What one pass of ``model`` over ``benchmark`` costs at the list price of ``date`` (default:
+    the snapshot date; ``cat.price_at``): usd_per_run, the price used and the run's tokens."""
+    model_id = cat.resolve(model)
+    tokens = run_tokens(cat, benchmark).set_index("model_id")
+    if model_id not in tokens.index:
+        raise KeyError(f"{model_id} has no {benchmark} run with token counts; models with one: {len(tokens)}")
+    run = tokens.loc[model_id]
+    price = cat.price_at(model_id, date)
+    usd = run_cost_usd(run, price["input_usd_per_mtok"], price["output_usd_per_mtok"], price["cached_input_usd_per_mtok"])
+    return {"model_id": model_id, "benchmark": benchmark, "date": price["date"], "usd_per_run": float(usd),
+            "price": price, "run_id": run["run_id"], "tokens": {c: float(run[c]) for c in TOKEN_COLUMNS},
+            "source_url": run["source_url"]}
+
+
+def task_costs(cat, benchmark: str, dates) -> pd.DataFrame:
+    """Every model with token counts, priced on each of ``dates`` as bought (the creator's own API
+    where it sells the model, else each host): date, model_id, host, usd_per_run and the prices."""
+    tokens = run_tokens(cat, benchmark)
+    prices = pricing.as_bought(pricing.with_versions(cat.prices), cat.models)
+    prices = prices[prices["model_id"].isin(tokens["model_id"])]
+    grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
+    live = pricing.in_force(grid, grid["date"]).merge(tokens[["model_id", *TOKEN_COLUMNS]], on="model_id")
+    live = live.assign(usd_per_run=run_cost_usd(live, live["input_usd_per_mtok"], live["output_usd_per_mtok"],
+                                                live["cached_input_usd_per_mtok"]))
+    columns = ["date", "model_id", "version_id", "host", "usd_per_run", "input_usd_per_mtok", "output_usd_per_mtok"]
+    return live[columns].sort_values(["date", "usd_per_run", "model_id"], ignore_index=True)
+
+
+def cheapest_task_cost(cat, benchmark: str, metric: str, threshold, dates) -> pd.DataFrame:
+    """On each date, the cheapest run of ``benchmark`` by a model whose ``metric`` score clears the
+    bar (``threshold``: a score or a model, as in ``trends.cheapest_at_or_above``): date, model_id,
+    host, usd_per_run, score."""
+    bar = trends.threshold_score(cat, metric, threshold)
+    costs = task_costs(cat, benchmark, dates)
+    scored = trends._with_scores(costs, trends.score_periods(cat.scores, metric))
+    scored = scored[scored["score"] >= bar - SCORE_TOLERANCE]
+    best = scored.sort_values(["date", "usd_per_run", "model_id"]).groupby("date").head(1)
+    return best[["date", "model_id", "host", "usd_per_run", "score"]].reset_index(drop=True)
+
+
+def flagship_task_costs(cat, benchmark: str, creators: list[str], metric: str, dates) -> pd.DataFrame:
+    """Each creator's flagship (``trends.flagship_prices``) on each date, and what one run of
+    ``benchmark`` costs with it, where Epoch measured that flagship's tokens: date, creator,
+    model_id, usd_per_run."""
+    flagships = trends.flagship_prices(cat, creators, metric, dates)
+    costs = task_costs(cat, benchmark, dates)
+    runs = flagships[["date", "creator", "model_id", "host"]].merge(costs, on=["date", "model_id", "host"])
+    return runs[["date", "creator", "model_id", "usd_per_run"]].sort_values(["creator", "date"], ignore_index=True)
+
+
+def decline_side_by_side(per_token: pd.DataFrame, per_task: pd.DataFrame) -> pd.DataFrame:
+    """The decline rate (``trends.fit_decline_rate`` on the days each series changes) of the
+    cheapest price per token (``blended_usd_per_mtok``) and of the cheapest cost per task
+    (``usd_per_run``) at one bar: measure, factor_per_year, ci_low, ci_high, n, start, end."""
+    rows = []
+    for measure, series, value in (("price per token (blended USD per 1M tokens)", per_token, "blended_usd_per_mtok"),
+                                   ("cost per task (USD per run)", per_task, "usd_per_run")):
+        fit = trends.fit_decline_rate(trends.price_changes_only(series, value), value=value)
+        rows.append({"measure": measure, **{k: fit[k] for k in ("factor_per_year", "ci_low", "ci_high", "n", "start", "end")}})
+    return pd.DataFrame(rows)
+
+
+def flagship_task_change(costs: pd.DataFrame) -> pd.DataFrame:
+    """Per creator, the first and last flagship run cost (``flagship_task_costs``) and how many
+    times the last costs the first (above 1: running the frontier got dearer)."""
+    ordered = costs.sort_values(["creator", "date"])
+    first = ordered.groupby("creator").head(1).set_index("creator")
+    last = ordered.groupby("creator").tail(1).set_index("creator")
+    out = pd.DataFrame({
+        "first_date": first["date"], "first_model": first["model_id"], "first_usd_per_run": first["usd_per_run"],
+        "last_date": last["date"], "last_model": last["model_id"], "last_usd_per_run": last["usd_per_run"],
+    })
+    out["times"] = out["last_usd_per_run"] / out["first_usd_per_run"]
+    return out[out["first_date"] < out["last_date"]].reset_index().sort_values("times", ascending=False, ignore_index=True)

@@ -1,0 +1,58 @@
+"""The price of a task: known answers on a small catalog, and the committed snapshot's coverage."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pricewar.analysis import tasks, trends
+from pricewar.data import catalog
+
+
+def test_one_million_input_and_two_million_output_tokens_at_1_and_4_usd_cost_9_usd():
+    tokens = {"input_tokens": 1_000_000, "cached_input_tokens": 0, "output_tokens": 2_000_000}
+    assert tasks.run_cost_usd(tokens, 1.0, 4.0) == pytest.approx(9.0)
+    # cached input at the cached price where one is stated, else at the input price
+    cached = {**tokens, "cached_input_tokens": 1_000_000}
+    assert tasks.run_cost_usd(cached, 1.0, 4.0, 0.1) == pytest.approx(9.1)
+    assert tasks.run_cost_usd(cached, 1.0, 4.0) == pytest.approx(10.0)
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return catalog.load()
+
+
+def test_a_price_change_between_two_dates_changes_the_cost_per_task_by_the_price_ratio(cat):
+    # o3's list price was cut on 2025-06-10 (10/40 -> 2/8 USD per 1M tokens): the same run costs 5x less
+    before = tasks.cost_per_task(cat, "gpqa_diamond", "o3", "2025-05-01")
+    after = tasks.cost_per_task(cat, "gpqa_diamond", "o3", "2025-07-01")
+    assert before["tokens"] == after["tokens"] and before["run_id"] == after["run_id"]
+    assert (before["price"]["input_usd_per_mtok"], before["price"]["output_usd_per_mtok"]) == (10.0, 40.0)
+    assert (after["price"]["input_usd_per_mtok"], after["price"]["output_usd_per_mtok"]) == (2.0, 8.0)
+    uncached = {**after["tokens"], "cached_input_tokens": 0}
+    assert tasks.run_cost_usd(uncached, 10.0, 40.0) / tasks.run_cost_usd(uncached, 2.0, 8.0) == pytest.approx(5.0)
+    assert before["usd_per_run"] > after["usd_per_run"]
+
+
+def test_a_run_is_one_pass_over_the_benchmark(cat):
+    runs = cat.task_runs[(cat.task_runs["benchmark"] == "gpqa_diamond")]
+    run = runs.sort_values(["model_id", "started", "run_id"]).groupby("model_id").tail(1).iloc[0]
+    tokens = tasks.run_tokens(cat, "gpqa_diamond").set_index("model_id").loc[run["model_id"]]
+    assert tokens["output_tokens"] == pytest.approx(run["output_tokens"] / run["epochs"])
+
+
+def test_the_committed_snapshot_prices_a_task_for_at_least_50_versions_and_both_declines_have_a_ci(cat):
+    days = trends.month_starts("2024-01-01", cat.snapshot_date)
+    costs = tasks.task_costs(cat, "gpqa_diamond", days)
+    assert costs["version_id"].nunique() >= 50
+    per_task = tasks.cheapest_task_cost(cat, "gpqa_diamond", "gpqa_diamond", "gpt-4-0314", days)
+    per_token = trends.cheapest_at_or_above(cat, "gpqa_diamond", "gpt-4-0314", dates=days)
+    side = tasks.decline_side_by_side(per_token, per_task).set_index("measure")
+    assert (side["ci_low"] <= side["factor_per_year"]).all() and (side["factor_per_year"] <= side["ci_high"]).all()
+    assert (per_task["score"] >= trends.threshold_score(cat, "gpqa_diamond", "gpt-4-0314")).all()
+
+
+def test_a_model_without_token_counts_says_so(cat):
+    with pytest.raises(KeyError, match="no gpqa_diamond run with token counts"):
+        tasks.cost_per_task(cat, "gpqa_diamond", "gpt-4o-mini-search-preview")

@@ -56,3 +56,13 @@ def test_the_committed_snapshot_prices_a_task_for_at_least_50_versions_and_both_
 def test_a_model_without_token_counts_says_so(cat):
     with pytest.raises(KeyError, match="no gpqa_diamond run with token counts"):
         tasks.cost_per_task(cat, "gpqa_diamond", "gpt-4o-mini-search-preview")
+
+
+def test_the_tokens_follow_the_version_a_name_served_that_day(cat):
+    # claude-3-5-sonnet served the 20240620 version, then from 2024-10-22 the 20241022 one
+    runs = cat.task_runs[(cat.task_runs["model_id"] == "claude-3-5-sonnet") & (cat.task_runs["benchmark"] == "gpqa_diamond")]
+    version_of = dict(zip(runs["run_id"], runs["epoch_model"]))
+    summer = tasks.cost_per_task(cat, "gpqa_diamond", "claude-3-5-sonnet", "2024-08-01")
+    winter = tasks.cost_per_task(cat, "gpqa_diamond", "claude-3-5-sonnet", "2025-01-01")
+    assert version_of[summer["run_id"]] == "claude-3-5-sonnet-20240620"
+    assert version_of[winter["run_id"]] == "claude-3-5-sonnet-20241022"

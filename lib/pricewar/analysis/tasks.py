@@ -23,17 +23,26 @@ __all__ = ["TOKEN_COLUMNS", "run_tokens", "run_cost_usd", "cost_per_task", "task
 TOKEN_COLUMNS = ["input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"]
 
 
-def run_tokens(cat, benchmark: str) -> pd.DataFrame:
-    """Each model's tokens for one pass over ``benchmark`` (its latest run; tokens / epochs):
-    model_id, run_id, setting, started, the token columns and the run's log (``source_url``)."""
+def run_tokens(cat, benchmark: str, date=None) -> pd.DataFrame:
+    """Each model's tokens for one pass over ``benchmark`` (tokens / epochs) on ``date`` (default:
+    the snapshot date): the run of the version its name served that day (a run's ``applies_from``,
+    blank = any day), its latest run if several: model_id, run_id, setting, started, the token
+    columns and the run's log (``source_url``)."""
+    return _runs_on(cat, benchmark, pd.DataFrame({"date": [pd.Timestamp(date or cat.snapshot_date)]})).drop(columns="date")
+
+
+def _runs_on(cat, benchmark: str, days: pd.DataFrame) -> pd.DataFrame:
+    """``days`` (a ``date`` column) crossed with the run in force for each model on each day."""
     runs = cat.task_runs[cat.task_runs["benchmark"] == benchmark]
     if runs.empty:
         raise KeyError(f"no token counts for {benchmark!r}; benchmarks with some: "
                        f"{', '.join(sorted(set(cat.task_runs['benchmark']))) or 'none'}")
-    latest = runs.sort_values(["model_id", "started", "run_id"]).groupby("model_id").tail(1).copy()
-    for column in TOKEN_COLUMNS:
-        latest[column] = latest[column] / latest["epochs"]
-    return latest[["model_id", "run_id", "setting", "started", *TOKEN_COLUMNS, "source_url"]].reset_index(drop=True)
+    runs = runs.assign(applies_from=runs["applies_from"].fillna(pd.Timestamp("1900-01-01")))
+    grid = days[["date"]].drop_duplicates().merge(runs, how="cross")
+    grid = grid[grid["applies_from"] <= grid["date"]]
+    grid = grid.sort_values(["date", "model_id", "applies_from", "started", "run_id"]).groupby(["date", "model_id"]).tail(1)
+    grid = grid.assign(**{c: grid[c] / grid["epochs"] for c in TOKEN_COLUMNS})
+    return grid[["date", "model_id", "run_id", "setting", "started", *TOKEN_COLUMNS, "source_url"]].reset_index(drop=True)
 
 
 def run_cost_usd(tokens, input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok=None):
@@ -50,7 +59,7 @@ def cost_per_task(cat, benchmark: str, model: str, date=None) -> dict:
     """What one pass of ``model`` over ``benchmark`` costs at the list price of ``date`` (default:
     the snapshot date; ``cat.price_at``): usd_per_run, the price used and the run's tokens."""
     model_id = cat.resolve(model)
-    tokens = run_tokens(cat, benchmark).set_index("model_id")
+    tokens = run_tokens(cat, benchmark, date).set_index("model_id")
     if model_id not in tokens.index:
         raise KeyError(f"{model_id} has no {benchmark} run with token counts; models with one: {len(tokens)}")
     run = tokens.loc[model_id]
@@ -64,11 +73,12 @@ def cost_per_task(cat, benchmark: str, model: str, date=None) -> dict:
 def task_costs(cat, benchmark: str, dates) -> pd.DataFrame:
     """Every model with token counts, priced on each of ``dates`` as bought (the creator's own API
     where it sells the model, else each host): date, model_id, host, usd_per_run and the prices."""
-    tokens = run_tokens(cat, benchmark)
+    days = pd.DataFrame({"date": pd.to_datetime(list(dates))})
+    tokens = _runs_on(cat, benchmark, days)
     prices = pricing.as_bought(pricing.with_versions(cat.prices), cat.models)
     prices = prices[prices["model_id"].isin(tokens["model_id"])]
-    grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
-    live = pricing.in_force(grid, grid["date"]).merge(tokens[["model_id", *TOKEN_COLUMNS]], on="model_id")
+    grid = days.merge(prices, how="cross")
+    live = pricing.in_force(grid, grid["date"]).merge(tokens[["date", "model_id", *TOKEN_COLUMNS]], on=["date", "model_id"])
     live = live.assign(usd_per_run=run_cost_usd(live, live["input_usd_per_mtok"], live["output_usd_per_mtok"],
                                                 live["cached_input_usd_per_mtok"]))
     columns = ["date", "model_id", "version_id", "host", "usd_per_run", "input_usd_per_mtok", "output_usd_per_mtok"]

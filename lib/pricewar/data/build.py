@@ -533,14 +533,21 @@ def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides:
                 "note": f"Epoch AI Capabilities Index, model version {row['epoch_model']} "
                         f"(settings: {', '.join(sorted(row['settings']))}); as_of = its release date",
             })
+    # a run applies from its version's release when the id has several Epoch versions (a moving name)
+    released = {r["epoch_model"]: r["release_date"] for r in epoch.eci if r["release_date"]}
+    versions_of = defaultdict(set)
+    for row in epoch.runs:
+        versions_of[ids_of[row["epoch_model"]]].add(row["epoch_model"])
     runs = []
     for row in epoch.runs:
         model_id = ids_of[row["epoch_model"]]
         if model_id is None:
             skip("benchmark run of a model version not in the catalog", row["epoch_model"])
             continue
+        day = released.get(row["epoch_model"]) if len(versions_of[model_id]) > 1 else None
         runs.append({**{c: row[c] for c in run_columns if c in row}, "model_id": model_id,
-                     "started": pd.Timestamp(row["started"]), "source_url": row["log_url"]})
+                     "started": pd.Timestamp(row["started"]), "applies_from": pd.Timestamp(day) if day else pd.NaT,
+                     "source_url": row["log_url"]})
     skipped[epoch_hub.SOURCE], examples[epoch_hub.SOURCE] = counter, kept
     score_frame = pd.DataFrame.from_records(scores, columns=score_columns)
     run_frame = pd.DataFrame.from_records(runs, columns=run_columns)

@@ -64,7 +64,8 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     # provider bills them: input (uncached), cached input, output (reasoning included)
     "task_runs": {
         "model_id": ("id", True), "benchmark": ("id", True), "setting": ("str", False), "epoch_model": ("str", True),
-        "run_id": ("str", True), "started": ("date", True), "epochs": ("int", True), "samples": ("int", True),
+        "run_id": ("str", True), "started": ("date", True), "applies_from": ("date", False),
+        "epochs": ("int", True), "samples": ("int", True),
         "input_tokens": ("int", True), "cached_input_tokens": ("int", True), "output_tokens": ("int", True),
         "reasoning_tokens": ("int", True), "source_url": ("url", True),
     },

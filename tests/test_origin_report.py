@@ -23,6 +23,7 @@ def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_h
     # A change in data/ or in the method moves these: update them only on purpose.
     values = {key: h["value"] for key, h in default_headlines.items()}
     assert values == {"decline_per_year": 5.49, "gpt4_level_price_start": 37.5, "gpt4_level_price_now": 0.015,
+                      "task_cost_decline": 5.24,
                       "largest_cut_pct": -80.0}
     assert "90% CI 3.5–8.6× per year, 13 price changes" in default_headlines["decline_per_year"]["comparison"]
     assert default_headlines["largest_cut_pct"]["label"] == "largest list-price cut (a repricing), since 2023-03-01"

@@ -228,3 +228,9 @@ def test_the_sweep_gives_the_same_cheapest_series_as_the_cross_join(threshold, s
     old = _cheapest_by_cross_join(cat, "gpqa_diamond", threshold, start=start)
     assert len(new) > 10
     pd.testing.assert_frame_equal(new.astype(old.dtypes.to_dict()), old, check_exact=False)
+
+
+def test_the_first_row_of_a_nullable_series_is_a_change():
+    series = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                           "v": pd.array([3.0, 3.0, 1.0], dtype="Float64")})
+    assert trends.price_changes_only(series, "v")["date"].dt.month.tolist() == [1, 3]

@@ -1,6 +1,6 @@
 """Headline numbers, each computed by one function with one label, whichever page shows it.
 
-The executive summary's five tiles and the topic reports' headlines call the same functions, so a
+The executive summary's six tiles and the topic reports' headlines call the same functions, so a
 number that appears on two pages has one value and one label there; labels that differ in scope
 say so ("largest list-price cut, last 90 days" against "… since 2023-03-01"). Each headline is a
 dict: key, label, value, unit, comparison (the line of context under it). Prices are USD per 1M
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pricewar.analysis import openness, tiers, trends
+from pricewar.analysis import openness, tasks, tiers, trends
 from pricewar.defaults import ANALYSIS_START, BLEND_RATIO, GPT4_THRESHOLD_MODEL, METRIC, METRICS
 
-__all__ = ["headline_numbers", "price_now", "price_start", "decline", "premium_floor", "open_lag", "largest_cut"]
+__all__ = ["headline_numbers", "price_now", "price_start", "decline", "task_decline", "premium_floor", "open_lag",
+           "largest_cut", "TASK_BENCHMARK"]
 
+TASK_BENCHMARK = "gpqa_diamond"  # the summary's cost of a task: one GPQA Diamond question at Epoch AI's measured tokens
 LAG_WINDOW_MONTHS = 12  # the open-model lag is averaged over the closed records open models reached in this window
 
 
@@ -45,7 +47,7 @@ def price_start(cat, fit: pd.Series, metric: str) -> dict:
             "comparison": f"the first day of the curve; today {_money(fit['last_usd_per_mtok'])}"}
 
 
-def decline(cat, fit: pd.Series, periods: pd.DataFrame | None = None) -> dict:
+def decline(cat, fit: pd.Series, periods: pd.DataFrame | None = None, metric: str | None = None) -> dict:
     """How fast the price at the bar of ``fit`` falls over the whole window: ×/year of the log-linear fit,
     with its interval, and (``periods``, from ``trends.decline_by_period``) the rate on the other windows,
     since the fall is not even."""
@@ -53,10 +55,23 @@ def decline(cat, fit: pd.Series, periods: pd.DataFrame | None = None) -> dict:
     shape = "" if periods is None else "; " + ", ".join(
         f"{row.period}: {row.factor_per_year:.1f}×" for row in periods.iloc[1:].itertuples()
         if row.factor_per_year == row.factor_per_year)
-    return {"key": "decline_per_year", "label": f"fall of the price of {name}-level capability, whole window",
+    scored = f" ({_metric(metric)})" if metric else ""
+    return {"key": "decline_per_year", "label": f"fall of the price of {name}-level capability{scored}, whole window",
             "value": round(float(fit["factor_per_year"]), 2), "unit": "× per year",
             "comparison": f"90% CI {fit['ci_low']:.1f}–{fit['ci_high']:.1f}× per year, {int(fit['n'])} price "
                           f"changes, {fit['first_date'].date()} to {fit['last_date'].date()}{shape}"}
+
+
+def task_decline(cat, side: pd.DataFrame, threshold: str, benchmark: str, metric: str) -> dict:
+    """How fast the cheapest task (one question) of ``benchmark`` at the bar of ``threshold`` falls, beside the
+    cheapest token at the same bar (``side``: ``tasks.decline_side_by_side``, token row first)."""
+    token, task = side.iloc[0], side.iloc[1]
+    return {"key": "task_cost_decline", "value": round(float(task["factor_per_year"]), 2), "unit": "× per year",
+            "label": f"fall of the cost of one {_metric(benchmark)} task at {cat.display_name(threshold)}-level "
+                     f"capability ({_metric(metric)})",
+            "comparison": f"90% CI {task['ci_low']:.1f}–{task['ci_high']:.1f}×, {int(task['n'])} changes, "
+                          f"{task['start'].date()} to {task['end'].date()}; per token at the same bar "
+                          f"{token['factor_per_year']:.1f}× (90% CI {token['ci_low']:.1f}–{token['ci_high']:.1f}×)"}
 
 
 def premium_floor(cat, ratio: float = BLEND_RATIO) -> dict:
@@ -107,14 +122,20 @@ def largest_cut(cat, cuts: pd.DataFrame, since=None, window_days: int | None = N
 
 def headline_numbers(cat, metric: str = METRIC, ratio: float = BLEND_RATIO, threshold: str = GPT4_THRESHOLD_MODEL,
                      start: str = ANALYSIS_START, cut_window_days: int = 90) -> pd.DataFrame:
-    """The executive summary's five tiles (key, label, value, unit, comparison), all from ``cat``.
+    """The executive summary's six tiles (key, label, value, unit, comparison), all from ``cat``; each
+    label names the capability metric it uses.
 
-    ``threshold`` is the model whose ``metric`` score is the bar of the price curve from ``start``.
+    ``threshold`` is the model whose ``metric`` score is the bar of the price curve from ``start``, and
+    of the cost of a task (a GPQA Diamond question, Epoch AI's measured tokens) over the same months.
     """
     curve = trends.cheapest_by_threshold(cat, metric, [threshold], start=start, ratio=ratio)
     fit = trends.fit_by_threshold(cat, curve, metric).iloc[0]
     periods = trends.decline_by_period(curve, trends.decline_periods(cat, curve))
     cuts = trends.repricings(trends.first_party_changes(cat, ratio=ratio))
-    rows = [price_now(cat, fit, metric), decline(cat, fit, periods), premium_floor(cat, ratio), open_lag(cat, metric)[1],
-            largest_cut(cat, cuts, window_days=cut_window_days)]
+    days = trends.month_starts(start, cat.snapshot_date)
+    side = tasks.decline_side_by_side(trends.cheapest_at_or_above(cat, metric, threshold, dates=days, ratio=ratio),
+                                      tasks.cheapest_task_cost(cat, TASK_BENCHMARK, metric, threshold, days))
+    rows = [price_now(cat, fit, metric), decline(cat, fit, periods, metric),
+            task_decline(cat, side, threshold, TASK_BENCHMARK, metric), premium_floor(cat, ratio),
+            open_lag(cat, metric)[1], largest_cut(cat, cuts, window_days=cut_window_days)]
     return pd.DataFrame(rows)

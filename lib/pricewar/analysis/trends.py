@@ -187,8 +187,8 @@ def _cheapest_sweep(dates: pd.Series, pieces: pd.DataFrame, columns: list[str]) 
 
 def price_changes_only(series: pd.DataFrame, value: str = "blended_usd_per_mtok") -> pd.DataFrame:
     """The rows of a step series where its value changes (the observations a fit uses)."""
-    changed = series[value].ne(series[value].shift())
-    return series[changed].reset_index(drop=True)
+    changed = series[value].ne(series[value].shift()).fillna(True)  # the first row (a nullable NA compare) counts
+    return series[changed.astype(bool)].reset_index(drop=True)
 
 
 def fit_decline_rate(points: pd.DataFrame, value: str = "blended_usd_per_mtok", date: str = "date",

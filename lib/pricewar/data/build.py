@@ -485,6 +485,11 @@ def _epoch_model_ids(versions: set[str], models: pd.DataFrame, aliases: pd.DataF
     return out
 
 
+def _input_per_question(run: dict) -> float:
+    """Input tokens (uncached and cached) per completed question of one run."""
+    return (int(run["input_tokens"]) + int(run["cached_input_tokens"])) / max(int(run["samples"]), 1)
+
+
 def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides: pd.DataFrame,
                   skipped: dict, examples: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """ECI scores (metric ``eci``) and task runs of the catalog's models from Epoch AI's hub.
@@ -538,11 +543,21 @@ def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides:
     versions_of = defaultdict(set)
     for row in epoch.runs:
         versions_of[ids_of[row["epoch_model"]]].add(row["epoch_model"])
+    # a run whose usage record holds under a tenth of its benchmark's median input per question left
+    # out its agent's (or retries') tokens: pricing it would understate the task (counted, not priced)
+    per_question = defaultdict(list)
+    for row in epoch.runs:
+        per_question[row["benchmark"]].append(_input_per_question(row))
+    floor = {b: 0.1 * float(pd.Series(v).median()) for b, v in per_question.items()}
     runs = []
     for row in epoch.runs:
         model_id = ids_of[row["epoch_model"]]
         if model_id is None:
             skip("benchmark run of a model version not in the catalog", row["epoch_model"])
+            continue
+        if _input_per_question(row) < floor[row["benchmark"]]:
+            skip("benchmark run whose usage record is under a tenth of the median input per question",
+                 f"{row['epoch_model']} {row['benchmark']} {row['run_id']}")
             continue
         day = released.get(row["epoch_model"]) if len(versions_of[model_id]) > 1 else None
         runs.append({**{c: row[c] for c in run_columns if c in row}, "model_id": model_id,

@@ -192,13 +192,11 @@ class Catalog:
         """The retirement (``data/curated/retirements.csv``) that ended ``model_id`` at ``host`` (any
         host when None): the id itself, one of its mode ids, or a version it served. None if none."""
         served = set(self.prices.loc[self.prices["model_id"] == model_id, "version_id"])
-        for row in self.manifest.get("retirements", []):
-            retired = row["model_id"]
-            mode_of = retired == ids.variant_base(model_id) and served <= {model_id}  # as build._retired_ids
-            if retired == model_id or retired in served or mode_of:
-                if host is None or row["host"] in ("all", host):
-                    return row
-        return None
+        rows = [r for r in self.manifest.get("retirements", []) if host is None or r["host"] in ("all", host)]
+        own = [r for r in rows if r["model_id"] == model_id]  # the id's own retirement before a version's it once served
+        mode = [r for r in rows if r["model_id"] == ids.variant_base(model_id) and served <= {model_id}]  # as build._retired_ids
+        versions = [r for r in rows if r["model_id"] in served]
+        return next(iter(own + mode + versions), None)
 
     def _retired_phrase(self, model_id: str, host: str | None, day: pd.Timestamp) -> str:
         row = self.retirement(model_id, host)

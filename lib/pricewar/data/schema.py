@@ -65,7 +65,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     "task_runs": {
         "model_id": ("id", True), "benchmark": ("id", True), "setting": ("str", False), "epoch_model": ("str", True),
         "run_id": ("str", True), "started": ("date", True), "applies_from": ("date", False),
-        "epochs": ("int", True), "samples": ("int", True),
+        "epochs": ("int", True), "samples": ("int", True), "score": ("score", False),
         "input_tokens": ("int", True), "cached_input_tokens": ("int", True), "output_tokens": ("int", True),
         "reasoning_tokens": ("int", True), "source_url": ("url", True),
     },

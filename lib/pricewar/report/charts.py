@@ -146,17 +146,19 @@ def yearly_bars(frame, year: str, value: str, color: str, finding: str, source: 
     return titled(chart, finding, source)
 
 
-def price_steps(frame, color: str, finding: str, source: str, cat=None, color_title: str | None = None) -> alt.Chart:
-    """Step lines of ``blended_usd_per_mtok`` over ``date`` on a log scale, one line per ``color``
-    (model ids shown by their display names when ``cat`` is given)."""
-    frame = named(frame, cat, [color, "model_id"])
+def price_steps(frame, color: str, finding: str, source: str, cat=None, color_title: str | None = None,
+                value: str = "blended_usd_per_mtok", value_title: str = "Blended price (USD per 1M tokens, log scale)",
+                value_unit: str = "USD / 1M tokens") -> alt.Chart:
+    """Step lines of ``value`` (default the blended price) over ``date`` on a log scale, one line per
+    ``color`` (model ids shown by their display names when ``cat`` is given)."""
+    frame = named(frame, cat, [c for c in (color, "model_id") if c in MODEL_COLUMNS])  # a creator is not a model
+    tooltip = [alt.Tooltip("date:T"), alt.Tooltip(f"{color}:N"), alt.Tooltip("model_id:N", title="model")]
+    tooltip += [alt.Tooltip("host:N")] if "host" in frame else []
     chart = alt.Chart(frame).mark_line(interpolate="step-after", point=True).encode(
         x=_time(),
-        y=alt.Y("blended_usd_per_mtok:Q", title="Blended price (USD per 1M tokens, log scale)",
-                scale=alt.Scale(type="log")),
+        y=alt.Y(f"{value}:Q", title=value_title, scale=alt.Scale(type="log")),
         color=alt.Color(f"{color}:N", title=color_title or color.replace("_", " ").capitalize()),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip(f"{color}:N"), alt.Tooltip("model_id:N", title="model"),
-                 alt.Tooltip("host:N"), alt.Tooltip("blended_usd_per_mtok:Q", title="USD / 1M tokens", format=".4g")],
+        tooltip=tooltip + [alt.Tooltip(f"{value}:Q", title=value_unit, format=".4g")],
     ).properties(width=620, height=320)
     return titled(chart, finding, source)
 

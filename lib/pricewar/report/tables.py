@@ -40,7 +40,9 @@ HEADERS = {
     "ours_ci_low": "Our 90% CI, low", "ours_ci_high": "Our 90% CI, high", "closed": "Best closed score",
     "open": "Best open score", "closed_model_id": "Cheapest closed model", "open_model_id": "Cheapest open model",
     "closed_model": "Closed record", "cut": "Cuts", "increase": "Increases", "drops": "Steps down",
-    "share_pct": "Share of the fall, %", "scored": "Scored", "first_party_or_archive_pct": "First-party or archive, %",
+    "share_pct": "Share of the fall, %", "usd_per_task": "Cost per task, $",
+    "first_usd_per_task": "First flagship, $ per task", "last_usd_per_task": "Latest flagship, $ per task",
+    "times": "Latest ÷ first, ×", "measure": "Measure", "scored": "Scored", "first_party_or_archive_pct": "First-party or archive, %",
 }
 # Columns that hold model ids: shown as display names when the table is given a catalog.
 MODEL_COLUMNS = {"model_id", "version_id", "serves", "closed_model_id", "open_model_id", "best_small", "best_large",
@@ -100,7 +102,7 @@ def _kind(column: str, series: pd.Series) -> str:
         return "pct"
     if name == "share":  # a fraction of 1
         return "fraction"
-    if name in ("factor_per_year", "factor", "times_cheaper", "premium_ratio") or name.endswith("_ratio"):
+    if name in ("factor_per_year", "factor", "times_cheaper", "premium_ratio", "times") or name.endswith("_ratio"):
         return "times"
     if name.endswith("date") or name in ("as_of", "last_observed", "retired_date", "date"):
         return "date"

@@ -6,8 +6,8 @@ commit, sha256):
 - ``epoch_capabilities_index.csv``: the Epoch Capabilities Index (ECI) per model version, verbatim.
   ECI is one scale fitted over many benchmarks; it does not saturate as GPQA Diamond does.
 - ``benchmark_runs.csv``: the tokens each model used in one run of a benchmark (GPQA Diamond,
-  SWE-bench Verified), extracted by ``runs_from_headers`` from the header of each run's public
-  Inspect log (logs.epoch.ai), one row per run.
+  SWE-bench Verified) and the run's score (accuracy, %), extracted by ``runs_from_headers`` from
+  the header of each run's public Inspect log (logs.epoch.ai), one row per run.
 
 Epoch's model versions carry a reasoning setting as a suffix (``claude-opus-4-8_high``,
 ``o1_32K``): a setting of one version, not another model. ``split_setting`` separates them; the
@@ -48,7 +48,7 @@ _REASONING_BESIDE_OUTPUT = {"google", "grok"}
 # providers whose usage records count cache reads and writes beside (not inside) the input tokens
 _CACHE_BESIDE_INPUT = {"anthropic"}
 RUN_COLUMNS = ["run_id", "benchmark", "epoch_model", "provider", "setting", "started", "epochs", "samples",
-               "input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens", "log_url"]
+               "score", "input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens", "log_url"]
 
 
 def split_setting(version: str) -> tuple[str, str]:
@@ -94,11 +94,14 @@ def runs_from_headers(headers: dict[str, dict]) -> list[dict]:
                 totals[key] += value
         if not totals["output_tokens"]:
             continue  # no usage recorded: nothing to price
+        scores = header.get("results", {}).get("scores") or [{}]
+        accuracy = (scores[0].get("metrics") or {}).get("accuracy", {}).get("value")
         rows.append({
             "run_id": log_id, "benchmark": BENCHMARKS[run["task"]], "epoch_model": name.rsplit("/", 1)[-1],
             "provider": provider, "setting": setting, "started": run["created"][:10],
             "epochs": int((run.get("config") or {}).get("epochs") or 1),
-            "samples": int(header.get("results", {}).get("completed_samples") or 0), **totals,
+            "samples": int(header.get("results", {}).get("completed_samples") or 0),
+            "score": "" if accuracy is None else round(100 * accuracy, 2), **totals,
             "log_url": f"https://logs.epoch.ai/inspect_ai_logs/{log_id}.eval",
         })
     return sorted(rows, key=lambda r: (r["benchmark"], r["epoch_model"], r["started"], r["run_id"]))

@@ -30,3 +30,10 @@ def test_cost_bars_take_any_category_column():
                             "monthly_cost_usd": [117_000.0, 23_524.0], "score": [94.6, 76.1]})
     widths = bar_widths(charts.cost_bars(options, "finding", "source", category="option"))
     assert len(widths) == 2 and widths[0] > widths[1] > 0
+
+
+def test_the_eci_source_line_says_whose_index_and_which_releases_it_covers():
+    from pricewar.data import catalog
+
+    line = charts.source_line(catalog.load(), "eci")
+    assert "Epoch Capabilities Index (ECI): Epoch AI (CC BY 4.0), model versions released 2023-03-14 to 2026-06-16" in line

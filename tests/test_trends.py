@@ -234,3 +234,18 @@ def test_the_first_row_of_a_nullable_series_is_a_change():
     series = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
                            "v": pd.array([3.0, 3.0, 1.0], dtype="Float64")})
     assert trends.price_changes_only(series, "v")["date"].dt.month.tolist() == [1, 3]
+
+
+def test_a_published_rate_is_compared_on_its_own_window_where_we_have_one():
+    anchors = pd.DataFrame([
+        {"who": "A", "finding": "f", "value_low": 40.0, "value_high": 40.0, "unit": "x per year", "url": "https://a",
+         "published": pd.Timestamp("2025-03-12"), "differs_because": "their window ends at publication"},
+        {"who": "B", "finding": "g", "value_low": 10.0, "value_high": 10.0, "unit": "x per year", "url": "https://b",
+         "published": None, "differs_because": None}])
+    whole = {"factor_per_year": 5.0, "ci_low": 3.0, "ci_high": 8.0}
+    periods = pd.DataFrame([{"period": "to A's study", "from_date": pd.Timestamp("2023-03-14"),
+                             "to_date": pd.Timestamp("2025-03-12"), "factor_per_year": 50.0, "ci_low": 20.0, "ci_high": 90.0}])
+    out = trends.compare_with_anchors(whole, anchors, periods)
+    assert out["ours_their_window"].iloc[0] == 50.0 and out["agrees"].iloc[0] == "within our 90% CI on their window"
+    assert pd.isna(out["ours_their_window"].iloc[1]) and out["agrees"].iloc[1] == "outside our 90% CI"
+    assert out["differs_because"].tolist() == ["their window ends at publication", ""]

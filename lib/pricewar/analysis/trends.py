@@ -298,13 +298,28 @@ def published_anchors(cat, unit: str | None = None) -> pd.DataFrame:
     return frame if unit is None else frame[frame["unit"] == unit].reset_index(drop=True)
 
 
-def compare_with_anchors(fit: dict, anchors: pd.DataFrame) -> pd.DataFrame:
-    """Each published rate beside ours: does it fall inside our confidence interval?"""
+def compare_with_anchors(fit: dict, anchors: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each published rate beside ours: over our whole window (``fit``) and, where the anchor was
+    published inside it, on its own window (``periods``, from ``decline_by_period``: the row that
+    ends on its publication day); does it fall inside our 90% interval there, and why the two
+    differ (``differs_because`` in ``anchors.yaml``)."""
     out = anchors[["who", "finding", "value_low", "value_high", "unit", "url"]].copy()
     out["ours"] = fit["factor_per_year"]
-    overlap = (out["value_low"] <= fit["ci_high"]) & (out["value_high"] >= fit["ci_low"])
-    out["agrees"] = overlap.map({True: "within our 90% CI", False: "outside our 90% CI"})
-    return out
+    low, high = pd.Series(fit["ci_low"], index=out.index), pd.Series(fit["ci_high"], index=out.index)
+    out["ours_their_window"] = math.nan
+    if periods is not None and "published" in anchors:
+        by_end = periods.dropna(subset=["factor_per_year"]).set_index("to_date")
+        for idx, published in anchors["published"].items():
+            if pd.notna(published) and pd.Timestamp(published) in by_end.index:
+                row = by_end.loc[pd.Timestamp(published)]
+                out.at[idx, "ours_their_window"] = row["factor_per_year"]
+                low[idx], high[idx] = row["ci_low"], row["ci_high"]
+    overlap = (out["value_low"] <= high) & (out["value_high"] >= low)
+    window = out["ours_their_window"].notna().map({True: " on their window", False: ""})
+    out["agrees"] = overlap.map({True: "within our 90% CI", False: "outside our 90% CI"}) + window
+    out["differs_because"] = anchors["differs_because"].fillna("") if "differs_because" in anchors else ""
+    return out[["who", "finding", "value_low", "value_high", "unit", "ours", "ours_their_window", "agrees",
+                "differs_because", "url"]]
 
 
 FLAGSHIP_CREATORS = ["openai", "anthropic", "google", "deepseek", "meta", "mistral", "alibaba", "xai"]

@@ -392,7 +392,7 @@ ENTRIES: dict[str, dict[str, tuple[str, bool]]] = {
     # published estimates the reports compare their own numbers with
     "anchors": {"id": ("id", True), "who": ("str", True), "finding": ("str", True), "value_low": ("number", True),
                 "value_high": ("number", True), "unit": ("str", True), "metric": ("str", False),
-                "published": ("date", False), "url": ("https", True)},
+                "published": ("date", False), "url": ("https", True), "differs_because": ("str", False)},
     # the article's checkable statements, each naming a check of pricewar.analysis.claims
     "claims": {"id": ("id", True), "quote": ("str", True), "section": ("str", True), "topic": ("str", True),
                "check": ("id", True), "args": ("mapping", False)},

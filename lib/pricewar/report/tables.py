@@ -41,6 +41,7 @@ HEADERS = {
     "open": "Best open score", "closed_model_id": "Cheapest closed model", "open_model_id": "Cheapest open model",
     "closed_model": "Closed record", "cut": "Cuts", "increase": "Increases", "drops": "Steps down",
     "share_pct": "Share of the fall, %", "usd_per_task": "Cost per task, $",
+    "ours_their_window": "Ours on their window, ×", "differs_because": "Why the two differ",
     "first_usd_per_task": "First flagship, $ per task", "last_usd_per_task": "Latest flagship, $ per task",
     "times": "Latest ÷ first, ×", "measure": "Measure", "scored": "Scored", "first_party_or_archive_pct": "First-party or archive, %",
 }
@@ -102,7 +103,8 @@ def _kind(column: str, series: pd.Series) -> str:
         return "pct"
     if name == "share":  # a fraction of 1
         return "fraction"
-    if name in ("factor_per_year", "factor", "times_cheaper", "premium_ratio", "times") or name.endswith("_ratio"):
+    if name in ("factor_per_year", "factor", "times_cheaper", "premium_ratio", "times", "ours_their_window") \
+            or name.endswith("_ratio"):
         return "times"
     if name.endswith("date") or name in ("as_of", "last_observed", "retired_date", "date"):
         return "date"

@@ -22,6 +22,7 @@ FIRST_PARTY_DOMAINS = {
     "kimi.com", "z.ai", "bigmodel.cn", "minimax.io", "minimaxi.com", "groq.com", "together.ai", "perplexity.ai",
     "upstage.ai", "inceptionlabs.ai", "mi.com", "xiaomimimo.com", "amazon.com", "aws.amazon.com", "nvidia.com",
     "lambda.ai", "runpod.io", "epoch.ai", "cohere.com", "ai21.com", "stepfun.com", "arxiv.org",
+    "fb.com",  # Meta's newsroom, about.fb.com
 }
 # GitHub organisations that are a creator, a provider or a benchmark's own team.
 FIRST_PARTY_ORGS = {
@@ -33,7 +34,8 @@ ARCHIVE_DOMAINS = {"web.archive.org", "archive.org", "archive.ph", "archive.toda
                    "megalodon.jp", "ghostarchive.org"}
 # Pinned verbatim copies of a first-party dataset kept by a third party: repository -> what it copies.
 KNOWN_COPIES = {"madhu24raj/bayes-llm-saturation": "Epoch AI Benchmarking Hub export",
-                "General-Purpose-AI-Policy-Lab/benchmark-forecasting": "Epoch AI Benchmarking Hub export"}
+                "General-Purpose-AI-Policy-Lab/benchmark-forecasting": "Epoch AI Benchmarking Hub export",
+                "njsuthe/AI-Futures": "Epoch AI Capabilities Index export (data/raw/epoch_capabilities_index.csv)"}
 _COMMIT = re.compile(r"/[0-9a-f]{40}/")
 
 

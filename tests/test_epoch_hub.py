@@ -59,3 +59,16 @@ def test_the_committed_snapshot_maps_epoch_versions_to_catalog_ids_and_keeps_the
     assert set(runs["benchmark"]) == {"gpqa_diamond", "swe_bench_verified"}
     assert runs[runs["benchmark"] == "gpqa_diamond"]["model_id"].nunique() >= 50
     assert cat.manifest["vendored"]["epoch-hub"][0]["sha256"]
+
+
+def test_a_runs_setting_comes_from_its_config_else_from_the_hub_exports_model_version():
+    def header(config):
+        return {"status": "success", "eval": {"task": "GPQA Diamond", "model": "openai/o3-2025-04-16", "created": "2025-04-20T00:00:00",
+                                               "config": {"epochs": 2}, "model_generate_config": config},
+                "results": {"completed_samples": 396, "scores": [{"metrics": {"accuracy": {"value": 0.8}}}]},
+                "stats": {"model_usage": {"openai/o3-2025-04-16": {"input_tokens": 1000, "output_tokens": 5000,
+                                                                   "total_tokens": 6000}}}}
+    rows = epoch_hub.runs_from_headers({"a": header({}), "b": header({"reasoning_effort": "low"})},
+                                       {"a": "o3-2025-04-16_high", "b": "o3-2025-04-16_high"})
+    assert [(r["run_id"], r["setting"], r["score"], r["samples"]) for r in rows] == [("a", "high", 80.0, 396),
+                                                                                     ("b", "low", 80.0, 396)]

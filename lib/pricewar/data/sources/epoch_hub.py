@@ -75,10 +75,12 @@ def billed_tokens(provider: str, usage: dict) -> dict:
             "reasoning_tokens": reasoning}
 
 
-def runs_from_headers(headers: dict[str, dict]) -> list[dict]:
+def runs_from_headers(headers: dict[str, dict], hub_versions: dict[str, str] | None = None) -> list[dict]:
     """Rows of ``benchmark_runs.csv`` from Inspect log headers (log id → ``header.json`` of the run;
     the id names the log file, as in the hub's ``id`` column): the runs of ``BENCHMARKS`` that
-    succeeded, with billed tokens summed over the models used."""
+    succeeded, with billed tokens summed over the models used. ``hub_versions`` (log id → the hub
+    export's ``Model version``, e.g. ``o3-2025-04-16_high``) gives the run's reasoning setting where
+    its generate config does not."""
     rows = []
     for log_id, header in sorted(headers.items()):
         run = header["eval"]
@@ -86,8 +88,9 @@ def runs_from_headers(headers: dict[str, dict]) -> list[dict]:
             continue
         provider, _, name = run["model"].partition("/")
         config = run.get("model_generate_config") or {}
-        setting = config.get("reasoning_effort") or (f"{config['reasoning_tokens'] // 1000}K"
-                                                      if config.get("reasoning_tokens") else "")
+        setting = (config.get("reasoning_effort") or (f"{config['reasoning_tokens'] // 1000}K"
+                                                       if config.get("reasoning_tokens") else "")
+                   or split_setting((hub_versions or {}).get(log_id, ""))[1])
         totals = {"input_tokens": 0, "cached_input_tokens": 0, "output_tokens": 0, "reasoning_tokens": 0}
         for usage in (header.get("stats", {}).get("model_usage") or {}).values():
             for key, value in billed_tokens(provider, usage).items():
@@ -170,10 +173,16 @@ if __name__ == "__main__":  # re-extract benchmark_runs.csv from a git mirror of
     import subprocess
     import sys
 
-    git_dir, commit, folder = sys.argv[1:4]
+    # <git-dir> <commit> <folder of <log id>/header.json> [hub export CSVs with id and Model version ...]
+    git_dir, commit, folder, *exports = sys.argv[1:]
+    hub_versions = {}
+    for export in exports:
+        text = subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:{export}"],
+                              capture_output=True, text=True, check=True).stdout
+        hub_versions |= {row["id"]: row["Model version"] for row in csv.DictReader(io.StringIO(text))}
     names = subprocess.run(["git", "--git-dir", git_dir, "ls-tree", "-r", "--name-only", commit, folder],
                            capture_output=True, text=True, check=True).stdout.split()
     headers = {name.split("/")[-2]: json.loads(subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:{name}"],
                                                               capture_output=True, text=True, check=True).stdout)
                for name in names if name.endswith("/header.json")}
-    sys.stdout.write(write_runs(runs_from_headers(headers)))
+    sys.stdout.write(write_runs(runs_from_headers(headers, hub_versions)))

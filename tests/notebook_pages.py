@@ -27,7 +27,7 @@ VARIANTS = {
     },
     "01-price-war-origin": {
         "start": "2024-06-01", "end": "2025-12-31", "blend_ratio": 1.0, "min_cut_pct": 60.0, "metric": "mmlu",
-        "thresholds": ["gpt-4-0314"], "creators": ["openai", "google"], "task_benchmark": "swe_bench_verified",
+        "thresholds": ["gpt-4-0314"], "creators": ["openai", "google"], "task_benchmarks": ["swe_bench_verified"],
     },
     "02-tier-map": {
         "as_of": "2025-06-01", "blend_ratio": 1.0, "metric": "swe_bench_verified", "tier_mode": "natural",

@@ -68,3 +68,16 @@ def test_the_tokens_follow_the_version_a_name_served_that_day(cat):
     winter = tasks.cost_per_task(cat, "gpqa_diamond", "claude-3-5-sonnet", "2025-01-01")
     assert version_of[summer["run_id"]] == "claude-3-5-sonnet-20240620"
     assert version_of[winter["run_id"]] == "claude-3-5-sonnet-20241022"
+
+
+def test_the_frames_are_per_thousand_tasks_and_agree_with_one_task(cat):
+    one = tasks.cost_per_task(cat, "gpqa_diamond", "gpt-4o-mini", "2025-01-01")
+    frame = tasks.task_costs(cat, "gpqa_diamond", ["2025-01-01"])
+    row = frame[(frame["model_id"] == "gpt-4o-mini") & (frame["host"] == "openai")].iloc[0]
+    assert row["usd_per_1k_tasks"] == pytest.approx(1000 * one["usd_per_task"])
+
+
+def test_todays_table_prices_a_task_for_at_least_50_model_versions_cheapest_first(cat):
+    table = tasks.task_cost_table(cat, "gpqa_diamond", "gpqa_diamond")
+    assert len(table) >= 50 and table["model_id"].is_unique
+    assert table["usd_per_1k_tasks"].is_monotonic_increasing

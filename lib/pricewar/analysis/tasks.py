@@ -7,7 +7,8 @@ issue): the run's tokens divided by the questions it completed. A model's run is
 one (the run that shows the capability its score claims; the latest if two tie). The cost of a
 task on a day is its tokens at the list prices in force that day: input at the input price,
 cached input at the cached price where the host states one (else the input price), output at the
-output price. Prices are USD per 1M tokens, costs USD per task.
+output price. Prices are USD per 1M tokens; ``cost_per_task`` gives USD for one task, the frames
+USD per 1,000 tasks (``usd_per_1k_tasks``: a GPQA question costs fractions of a cent).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pricewar.data import pricing
 from pricewar.defaults import SCORE_TOLERANCE
 
 __all__ = ["TOKEN_COLUMNS", "run_tokens", "run_cost_usd", "cost_per_task", "task_costs", "cheapest_task_cost",
-           "decline_side_by_side", "flagship_task_change",
+           "decline_side_by_side", "flagship_task_change", "task_cost_table", "declines_by_benchmark",
+           "cheapest_task_costs",
            "flagship_task_costs"]
 
 TOKEN_COLUMNS = ["input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"]
@@ -79,7 +81,7 @@ def cost_per_task(cat, benchmark: str, model: str, date=None) -> dict:
 def task_costs(cat, benchmark: str, dates) -> pd.DataFrame:
     """Every priced name whose served version has token counts, priced on each of ``dates`` as bought
     (the creator's own API where it sells the model, else each host): date, model_id, version_id,
-    host, usd_per_task and the prices. The tokens are those of the version the name served that day."""
+    host, usd_per_1k_tasks and the prices. The tokens are those of the version the name served that day."""
     days = pd.DataFrame({"date": pd.to_datetime(list(dates))})
     tokens = _runs_on(cat, benchmark, days).rename(columns={"model_id": "version_id"})
     prices = pricing.as_bought(pricing.with_versions(cat.prices), cat.models)
@@ -87,44 +89,44 @@ def task_costs(cat, benchmark: str, dates) -> pd.DataFrame:
     grid = days.merge(prices, how="cross")
     live = pricing.in_force(grid, grid["date"]).merge(tokens[["date", "version_id", *TOKEN_COLUMNS]],
                                                       on=["date", "version_id"])
-    live = live.assign(usd_per_task=run_cost_usd(live, live["input_usd_per_mtok"], live["output_usd_per_mtok"],
-                                                live["cached_input_usd_per_mtok"]).astype(float))
-    columns = ["date", "model_id", "version_id", "host", "usd_per_task", "input_usd_per_mtok", "output_usd_per_mtok"]
-    return live[columns].sort_values(["date", "usd_per_task", "model_id"], ignore_index=True)
+    live = live.assign(usd_per_1k_tasks=1000 * run_cost_usd(live, live["input_usd_per_mtok"], live["output_usd_per_mtok"],
+                                                            live["cached_input_usd_per_mtok"]).astype(float))
+    columns = ["date", "model_id", "version_id", "host", "usd_per_1k_tasks", "input_usd_per_mtok", "output_usd_per_mtok"]
+    return live[columns].sort_values(["date", "usd_per_1k_tasks", "model_id"], ignore_index=True)
 
 
 def cheapest_task_cost(cat, benchmark: str, metric: str, threshold, dates) -> pd.DataFrame:
     """On each date, the cheapest run of ``benchmark`` by a model whose ``metric`` score clears the
     bar (``threshold``: a score or a model, as in ``trends.cheapest_at_or_above``): date, model_id,
-    host, usd_per_task, score."""
+    host, usd_per_1k_tasks, score."""
     bar = trends.threshold_score(cat, metric, threshold)
     costs = task_costs(cat, benchmark, dates)
     scored = trends._with_scores(costs, trends.score_periods(cat.scores, metric))
     scored = scored[scored["score"] >= bar - SCORE_TOLERANCE]
-    best = scored.sort_values(["date", "usd_per_task", "model_id"]).groupby("date").head(1)
-    return best[["date", "model_id", "host", "usd_per_task", "score"]].reset_index(drop=True)
+    best = scored.sort_values(["date", "usd_per_1k_tasks", "model_id"]).groupby("date").head(1)
+    return best[["date", "model_id", "host", "usd_per_1k_tasks", "score"]].reset_index(drop=True)
 
 
 def flagship_task_costs(cat, benchmark: str, creators: list[str], metric: str, dates) -> pd.DataFrame:
     """Each creator's flagship (``trends.flagship_prices``) on each date, and what one run of
     ``benchmark`` costs with it, where Epoch measured that flagship's tokens: date, creator,
-    model_id, usd_per_task."""
+    model_id, usd_per_1k_tasks."""
     flagships = trends.flagship_prices(cat, creators, metric, dates)
     costs = task_costs(cat, benchmark, dates)
     runs = flagships[["date", "creator", "model_id", "host"]].merge(costs, on=["date", "model_id", "host"])
-    return runs[["date", "creator", "model_id", "usd_per_task"]].sort_values(["creator", "date"], ignore_index=True)
+    return runs[["date", "creator", "model_id", "usd_per_1k_tasks"]].sort_values(["creator", "date"], ignore_index=True)
 
 
 def decline_side_by_side(per_token: pd.DataFrame, per_task: pd.DataFrame) -> pd.DataFrame:
     """The decline rate (``trends.fit_decline_rate`` on the days each series changes) of the
     cheapest price per token (``blended_usd_per_mtok``) and of the cheapest cost per task
-    (``usd_per_task``) at one bar, both on the days both series have (a model with measured tokens
+    (``usd_per_1k_tasks``) at one bar, both on the days both series have (a model with measured tokens
     clears the bar): measure, factor_per_year, ci_low, ci_high, n, start, end."""
     common = set(per_token["date"]) & set(per_task["date"])
     per_token, per_task = per_token[per_token["date"].isin(common)], per_task[per_task["date"].isin(common)]
     rows = []
     for measure, series, value in (("price per token (blended USD per 1M tokens)", per_token, "blended_usd_per_mtok"),
-                                   ("cost per task (USD per task)", per_task, "usd_per_task")):
+                                   ("cost per task (USD per 1,000 tasks)", per_task, "usd_per_1k_tasks")):
         fit = trends.fit_decline_rate(trends.price_changes_only(series, value), value=value)
         rows.append({"measure": measure, **{k: fit[k] for k in ("factor_per_year", "ci_low", "ci_high", "n", "start", "end")}})
     return pd.DataFrame(rows)
@@ -137,8 +139,45 @@ def flagship_task_change(costs: pd.DataFrame) -> pd.DataFrame:
     first = ordered.groupby("creator").head(1).set_index("creator")
     last = ordered.groupby("creator").tail(1).set_index("creator")
     out = pd.DataFrame({
-        "first_date": first["date"], "first_model": first["model_id"], "first_usd_per_task": first["usd_per_task"],
-        "last_date": last["date"], "last_model": last["model_id"], "last_usd_per_task": last["usd_per_task"],
+        "first_date": first["date"], "first_model": first["model_id"], "first_usd_per_1k_tasks": first["usd_per_1k_tasks"],
+        "last_date": last["date"], "last_model": last["model_id"], "last_usd_per_1k_tasks": last["usd_per_1k_tasks"],
     })
-    out["times"] = out["last_usd_per_task"] / out["first_usd_per_task"]
+    out["times"] = out["last_usd_per_1k_tasks"] / out["first_usd_per_1k_tasks"]
     return out[out["first_date"] < out["last_date"]].reset_index().sort_values("times", ascending=False, ignore_index=True)
+
+
+def task_cost_table(cat, benchmark: str, metric: str, date=None) -> pd.DataFrame:
+    """What one task of ``benchmark`` costs on ``date`` (default: the snapshot date) with every
+    model version Epoch measured that is priced that day (an open-weights model at its cheapest
+    host): model_id (the version), host, usd_per_1k_tasks, output_tokens per task, its ``metric`` score;
+    cheapest first."""
+    day = pd.Timestamp(date or cat.snapshot_date)
+    costs = task_costs(cat, benchmark, [day]).sort_values(["usd_per_1k_tasks", "version_id", "host"])
+    costs = costs.drop_duplicates("version_id")
+    tokens = _runs_on(cat, benchmark, pd.DataFrame({"date": [day]})).set_index("model_id")["output_tokens"]
+    scores = trends.latest_scores(cat.scores, metric)
+    out = pd.DataFrame({"model_id": costs["version_id"], "host": costs["host"], "usd_per_1k_tasks": costs["usd_per_1k_tasks"],
+                        "output_tokens": costs["version_id"].map(tokens), "score": costs["version_id"].map(scores)})
+    return out.reset_index(drop=True)
+
+
+def declines_by_benchmark(cat, benchmarks: list[str], metric: str, threshold, dates, ratio: float) -> pd.DataFrame:
+    """``decline_side_by_side`` at one bar for each benchmark with a cheapest task there (token row
+    first, then the task row, each with its benchmark); a benchmark whose series has too few changes
+    for a fit is left out."""
+    per_token = trends.cheapest_at_or_above(cat, metric, threshold, dates=dates, ratio=ratio)
+    frames = []
+    for benchmark in benchmarks:
+        per_task = cheapest_task_cost(cat, benchmark, metric, threshold, dates)
+        try:
+            frames.append(decline_side_by_side(per_token, per_task).assign(benchmark=benchmark))
+        except ValueError:  # fewer than 3 changes on the days both series have
+            continue
+    out = pd.concat(frames, ignore_index=True)
+    return out[["benchmark", *[c for c in out.columns if c != "benchmark"]]]
+
+
+def cheapest_task_costs(cat, benchmarks: list[str], metric: str, threshold, dates) -> pd.DataFrame:
+    """``cheapest_task_cost`` for each benchmark, one frame with a ``benchmark`` column (its id)."""
+    return pd.concat([cheapest_task_cost(cat, b, metric, threshold, dates).assign(benchmark=b) for b in benchmarks],
+                     ignore_index=True)

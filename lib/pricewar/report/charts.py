@@ -76,6 +76,8 @@ def named(frame, cat, columns=None):
     if cat is None:
         return frame
     out = frame.copy()
+    if "benchmark" in out.columns:  # a benchmark by its name ("SWE-bench Verified")
+        out["benchmark"] = out["benchmark"].map(lambda v: metric_label(v).split(",")[0] if isinstance(v, str) else v)
     for column in columns or [c for c in frame.columns if c in MODEL_COLUMNS]:
         if column in out.columns:
             out[f"{column}_id"] = out[column]

@@ -40,9 +40,10 @@ HEADERS = {
     "ours_ci_low": "Our 90% CI, low", "ours_ci_high": "Our 90% CI, high", "closed": "Best closed score",
     "open": "Best open score", "closed_model_id": "Cheapest closed model", "open_model_id": "Cheapest open model",
     "closed_model": "Closed record", "cut": "Cuts", "increase": "Increases", "drops": "Steps down",
-    "share_pct": "Share of the fall, %", "usd_per_task": "Cost per task, $",
+    "share_pct": "Share of the fall, %", "usd_per_1k_tasks": "Cost per 1,000 tasks, $",
     "ours_their_window": "Ours on their window, ×", "differs_because": "Why the two differ",
-    "first_usd_per_task": "First flagship, $ per task", "last_usd_per_task": "Latest flagship, $ per task",
+    "first_usd_per_1k_tasks": "First flagship, $ per 1,000 tasks",
+    "last_usd_per_1k_tasks": "Latest flagship, $ per 1,000 tasks", "output_tokens": "Output tokens per task",
     "times": "Latest ÷ first, ×", "measure": "Measure", "scored": "Scored", "first_party_or_archive_pct": "First-party or archive, %",
 }
 # Columns that hold model ids: shown as display names when the table is given a catalog.
@@ -214,6 +215,8 @@ def show(frame: pd.DataFrame | None, columns: list[str] | dict[str, str] | None 
             text = format_cell(value, kind)
             if column == "metric" and isinstance(value, str) and not ids:
                 text = metric_label(value)  # "GPQA Diamond, % correct", not gpqa_diamond
+            if column == "benchmark" and isinstance(value, str) and not ids:
+                text = metric_label(value).split(",")[0]  # "SWE-bench Verified", not swe_bench_verified
             if cat is not None and not ids and column in MODEL_LIST_COLUMNS and isinstance(value, str) and value:
                 # two ids of one model share a name: list it once
                 shown = ", ".join(dict.fromkeys(cat.display_name(m.strip()) for m in value.split(",")))

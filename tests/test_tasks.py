@@ -81,3 +81,10 @@ def test_todays_table_prices_a_task_for_at_least_50_model_versions_cheapest_firs
     table = tasks.task_cost_table(cat, "gpqa_diamond", "gpqa_diamond")
     assert len(table) >= 50 and table["model_id"].is_unique
     assert table["usd_per_1k_tasks"].is_monotonic_increasing
+
+
+def test_a_benchmark_too_thin_for_a_fit_keeps_its_rows_and_says_why(cat):
+    days = trends.month_starts("2026-10-01", cat.snapshot_date)  # two months: too few changes
+    side = tasks.declines_by_benchmark(cat, ["gpqa_diamond"], "gpqa_diamond", "gpt-4-0314", days, 3.0)
+    assert len(side) == 2 and side["factor_per_year"].isna().all()
+    assert side["note"].str.contains("at least 3 observations").all()

@@ -211,7 +211,7 @@ def _cheapest_by_cross_join(cat, metric, threshold, ratio=3.0, start=None):
     dates = pd.Series(pd.to_datetime(list(events.drop_duplicates().sort_values()))).drop_duplicates().sort_values(ignore_index=True)
     dates = dates[(dates >= pd.Timestamp(start or "1900-01-01")) & (dates <= pd.Timestamp(cat.snapshot_date))]
     grid = pd.DataFrame({"date": dates}).merge(prices, how="cross")
-    live = trends._with_scores(pricing.in_force(grid, grid["date"]), periods)
+    live = trends.with_scores(pricing.in_force(grid, grid["date"]), periods)
     live = live[live["score"] >= bar - SCORE_TOLERANCE]
     best = live.sort_values(["date", "blended_usd_per_mtok", "model_id", "host"]).groupby("date").head(1)
     return best[["date", "model_id", "host", "blended_usd_per_mtok", "score", "version_id"]].reset_index(drop=True)

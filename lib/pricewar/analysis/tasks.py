@@ -13,6 +13,8 @@ USD per 1,000 tasks (``usd_per_1k_tasks``: a GPQA question costs fractions of a 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from pricewar.analysis import trends
@@ -96,20 +98,20 @@ def task_costs(cat, benchmark: str, dates) -> pd.DataFrame:
 
 
 def cheapest_task_cost(cat, benchmark: str, metric: str, threshold, dates) -> pd.DataFrame:
-    """On each date, the cheapest run of ``benchmark`` by a model whose ``metric`` score clears the
+    """On each date, the cheapest task of ``benchmark`` by a model whose ``metric`` score clears the
     bar (``threshold``: a score or a model, as in ``trends.cheapest_at_or_above``): date, model_id,
     host, usd_per_1k_tasks, score."""
     bar = trends.threshold_score(cat, metric, threshold)
     costs = task_costs(cat, benchmark, dates)
-    scored = trends._with_scores(costs, trends.score_periods(cat.scores, metric))
+    scored = trends.with_scores(costs, trends.score_periods(cat.scores, metric))
     scored = scored[scored["score"] >= bar - SCORE_TOLERANCE]
     best = scored.sort_values(["date", "usd_per_1k_tasks", "model_id"]).groupby("date").head(1)
     return best[["date", "model_id", "host", "usd_per_1k_tasks", "score"]].reset_index(drop=True)
 
 
 def flagship_task_costs(cat, benchmark: str, creators: list[str], metric: str, dates) -> pd.DataFrame:
-    """Each creator's flagship (``trends.flagship_prices``) on each date, and what one run of
-    ``benchmark`` costs with it, where Epoch measured that flagship's tokens: date, creator,
+    """Each creator's flagship (``trends.flagship_prices``) on each date, and what 1,000 tasks of
+    ``benchmark`` cost with it, where Epoch measured that flagship's tokens: date, creator,
     model_id, usd_per_1k_tasks."""
     flagships = trends.flagship_prices(cat, creators, metric, dates)
     costs = task_costs(cat, benchmark, dates)
@@ -162,17 +164,19 @@ def task_cost_table(cat, benchmark: str, metric: str, date=None) -> pd.DataFrame
 
 
 def declines_by_benchmark(cat, benchmarks: list[str], metric: str, threshold, dates, ratio: float) -> pd.DataFrame:
-    """``decline_side_by_side`` at one bar for each benchmark with a cheapest task there (token row
-    first, then the task row, each with its benchmark); a benchmark whose series has too few changes
-    for a fit is left out."""
+    """``decline_side_by_side`` at one bar for each benchmark (token row first, then the task row,
+    each with its benchmark and a ``note``); a benchmark whose series has too few changes for a fit
+    keeps its rows, with no rate and the reason in ``note``."""
     per_token = trends.cheapest_at_or_above(cat, metric, threshold, dates=dates, ratio=ratio)
     frames = []
     for benchmark in benchmarks:
         per_task = cheapest_task_cost(cat, benchmark, metric, threshold, dates)
         try:
-            frames.append(decline_side_by_side(per_token, per_task).assign(benchmark=benchmark))
-        except ValueError:  # fewer than 3 changes on the days both series have
-            continue
+            frames.append(decline_side_by_side(per_token, per_task).assign(benchmark=benchmark, note=""))
+        except ValueError as exc:  # fewer than 3 changes on the days both series have: say so
+            frames.append(pd.DataFrame({"benchmark": benchmark, "measure": ["price per token", "cost per task"],
+                                        "factor_per_year": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+                                        "n": len(per_task), "start": pd.NaT, "end": pd.NaT, "note": str(exc)}))
     out = pd.concat(frames, ignore_index=True)
     return out[["benchmark", *[c for c in out.columns if c != "benchmark"]]]
 

@@ -19,7 +19,7 @@ __all__ = ["first_party_prices", "detect_price_cuts", "first_party_changes", "re
            "score_periods", "latest_scores", "threshold_score", "cheapest_at_or_above", "price_changes_only", "fit_decline_rate", "decompose_fall",
            "flagship_prices", "month_starts", "published_anchors", "compare_with_anchors", "FLAGSHIP_CREATORS",
            "cheapest_by_threshold", "fit_by_threshold", "decline_periods", "decline_by_period", "flagship_change",
-           "rate_phrase", "DAYS_PER_YEAR"]
+           "rate_phrase", "with_scores", "DAYS_PER_YEAR"]
 
 DAYS_PER_YEAR = 365.25
 
@@ -83,7 +83,7 @@ def latest_scores(scores: pd.DataFrame, metric: str) -> pd.Series:
     return score_periods(scores, metric).groupby("model_id")["score"].last()
 
 
-def _with_scores(live: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+def with_scores(live: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     """Attach to each (date, model, host) row the score of the version it served, in force on that
     date (rows without one drop out)."""
     joined = live.merge(periods.rename(columns={"model_id": "version_id"}), on="version_id")
@@ -270,7 +270,7 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
     prices = pricing.as_bought(prices[prices["creator"].isin(creators)], cat.models, open_at_any_host=False)
     prices["blended_usd_per_mtok"] = pricing.blended_price(prices["input_usd_per_mtok"], prices["output_usd_per_mtok"], ratio)
     grid = pd.DataFrame({"date": pd.to_datetime(list(dates))}).merge(prices, how="cross")
-    live = _with_scores(pricing.in_force(grid, grid["date"]), periods)
+    live = with_scores(pricing.in_force(grid, grid["date"]), periods)
     live = live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
     live["released"] = pd.to_datetime(live["version_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
     picks = []

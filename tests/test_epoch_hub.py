@@ -72,3 +72,18 @@ def test_a_runs_setting_comes_from_its_config_else_from_the_hub_exports_model_ve
                                        {"a": "o3-2025-04-16_high", "b": "o3-2025-04-16_high"})
     assert [(r["run_id"], r["setting"], r["score"], r["samples"]) for r in rows] == [("a", "high", 80.0, 396),
                                                                                      ("b", "low", 80.0, 396)]
+
+
+def test_the_appendix_lists_the_vendored_files_and_the_summary_counts_the_history_depth():
+    import yaml
+
+    from pricewar.data import coverage
+
+    cat = catalog.load()
+    files = coverage.vendored_files(cat)
+    listed = yaml.safe_load((VENDORED / "vendor.yaml").read_text())["files"]
+    assert files["sha256"].tolist() == [f["sha256"][:12] for f in listed]
+    summary = coverage.catalog_summary(cat)
+    assert summary["models_priced_before_2025-06-01"] >= 90  # issue 21's bar
+    seen = summary["packaged_prices_starting_on_an_observation_date"]
+    assert 0 < seen["prices"] <= seen["of"] and seen["share_pct"] == round(100 * seen["prices"] / seen["of"], 1)

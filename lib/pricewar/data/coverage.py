@@ -322,3 +322,13 @@ def score_coverage(cat, metric: str | None = METRIC, since: str = "2025-07-01", 
     frame["metric"] = frame["model_id"].map(best["metric"])
     frame["score"] = frame["model_id"].map(best["score"])
     return frame.sort_values(["creator", "release_date", "model_id"], ascending=[True, False, True], ignore_index=True)
+
+
+def vendored_files(cat) -> pd.DataFrame:
+    """The research data vendored in the snapshot (manifest ``vendored``): source, file, what it
+    gives, its upstream copy and commit date, its sha256 (first 12 hex digits)."""
+    rows = [{"source": source, "file": entry["name"], "gives": entry.get("gives", ""),
+             "commit_date": str(entry.get("commit_date", "")), "sha256": entry.get("sha256", "")[:12],
+             "upstream_url": entry.get("upstream", "")}
+            for source, entries in cat.manifest.get("vendored", {}).items() for entry in entries]
+    return pd.DataFrame(rows, columns=["source", "file", "gives", "commit_date", "sha256", "upstream_url"])

@@ -42,6 +42,7 @@ HEADERS = {
     "closed_model": "Closed record", "cut": "Cuts", "increase": "Increases", "drops": "Steps down",
     "share_pct": "Share of the fall, %", "usd_per_1k_tasks": "Cost per 1,000 tasks, $",
     "ours_their_window": "Ours on their window, ×", "differs_because": "Why the two differ",
+    "upstream_url": "Upstream copy", "sha256": "sha256 (first 12)",
     "first_usd_per_1k_tasks": "First flagship, $ per 1,000 tasks",
     "last_usd_per_1k_tasks": "Latest flagship, $ per 1,000 tasks", "output_tokens": "Output tokens per task",
     "times": "Latest ÷ first, ×", "measure": "Measure", "scored": "Scored", "first_party_or_archive_pct": "First-party or archive, %",

@@ -146,6 +146,18 @@ def test_the_same_instant_in_two_offsets_costs_the_same(fixture_catalog, tmp_pat
     assert usage.price_usage(fixture_catalog, west).total_usd == usage.price_usage(fixture_catalog, utc).total_usd == 12.5
 
 
+def test_a_short_timestamp_with_an_offset_is_not_taken_for_utc(fixture_catalog, tmp_path):
+    # 19 characters like "YYYY-MM-DD HH:MM:SS", but minutes and an offset: 2024-10-02 04:30 UTC, as above
+    short = log(tmp_path, ["2024-10-01 23:30-05,gpt-4o,1000000,1000000"], "short.csv")
+    plain = log(tmp_path, ["2024-10-02 04:30:00,gpt-4o,1000000,1000000"], "plain.csv")  # UTC as written
+    assert usage.price_usage(fixture_catalog, short).total_usd == usage.price_usage(fixture_catalog, plain).total_usd == 12.5
+
+
+def test_a_count_with_leading_zeros_is_still_a_whole_number(fixture_catalog, tmp_path):
+    padded = log(tmp_path, ["2024-10-02T04:30:00Z,gpt-4o,0001000000, 1000000"], "padded.csv")
+    assert usage.price_usage(fixture_catalog, padded).total_usd == 12.5
+
+
 def test_a_tz_aware_parquet_log_is_priced_at_its_utc_instant_whatever_the_machines_tz(fixture_catalog, tmp_path):
     path = usage.write_log(pd.DataFrame({  # a TIMESTAMPTZ column
         "timestamp": pd.to_datetime(["2024-10-01T23:30:00-05:00"], utc=True), "model": ["gpt-4o"],

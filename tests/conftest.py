@@ -1,4 +1,5 @@
-"""Shared fixtures: a small valid snapshot, copied per test so tests can break it."""
+"""Shared fixtures: a small valid snapshot, copied per test so tests can break it, and one full run
+of the reports on the committed data, shared by every test that reads a default page."""
 
 from __future__ import annotations
 
@@ -39,4 +40,37 @@ def run_report_headlines(tmp_path, notebook: Path, parameters: dict) -> dict:
     assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
     run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
     return {h["key"]: h for h in run["reports"][0]["headlines"]}
+
+
+@pytest.fixture(scope="session")
+def full_run(tmp_path_factory, worker_id) -> Path:
+    """The folder of one `pricewar run` of every report in reports.yaml on the committed snapshot
+    (default parameters), built once per test session: under pytest-xdist the first worker that
+    asks builds it under a lock and the others read it."""
+    import fcntl
+
+    from pricewar.report import runner
+
+    if worker_id == "master":  # no xdist: this session's own temporary folder
+        root = tmp_path_factory.mktemp("full-run")
+    else:  # the session's base folder, shared by its workers (never another session's)
+        root = tmp_path_factory.getbasetemp().parent / "full-run"
+        root.mkdir(exist_ok=True)
+    with open(root.parent / f"{root.name}.lock", "w") as lock:  # not root/.lock: the runner locks that one
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (root / "latest").exists():
+                assert runner.run(out=root, quiet=True) == 0
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return (root / "latest").resolve()
+
+
+def report_headlines(run_folder: Path, name: str) -> dict:
+    """A report's recorded headlines in a run: key -> headline."""
+    import json
+
+    run = json.loads((run_folder / "run.json").read_text())
+    report = next(r for r in run["reports"] if r["name"] == name)
+    return {h["key"]: h for h in report["headlines"]}
 

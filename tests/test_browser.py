@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from pricewar.report import runner
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -58,10 +57,8 @@ class RecordingProxy:
 
 
 @pytest.fixture(scope="module")
-def run_folder(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    assert runner.run(out=out, quiet=True) == 0
-    return (out / "latest").resolve()
+def run_folder(full_run) -> Path:
+    return full_run  # the session's full run (conftest): every report, default parameters
 
 
 def chromium(page: Path, proxy: RecordingProxy, profile: Path, *args: str) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_report_headlines
+from conftest import report_headlines, run_report_headlines
 from pricewar.analysis import openness
 from pricewar.data.paths import PROJECT_ROOT
 
@@ -84,8 +84,8 @@ def run_report(tmp_path, parameters):
     return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
 
 
-def test_default_numbers_are_pinned(tmp_path):
-    assert run_report(tmp_path, {}) == {"lag_months": 7.9, "closed_premium_gpt4": 3.67, "frontier_open_share": 33.3}
+def test_default_numbers_are_pinned(full_run):
+    assert {k: h["value"] for k, h in report_headlines(full_run, "04-open-vs-closed").items()} == {"lag_months": 7.9, "closed_premium_gpt4": 3.67, "frontier_open_share": 33.3}
 
 
 def test_another_metric_gives_other_numbers(tmp_path):

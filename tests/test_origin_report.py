@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_report_headlines
+from conftest import report_headlines, run_report_headlines
 from pricewar.data.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-price-war-origin.ipynb"
@@ -15,8 +15,8 @@ def run_origin(tmp_path, parameters: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def default_headlines(tmp_path_factory):
-    return run_origin(tmp_path_factory.mktemp("default"), {})
+def default_headlines(full_run):
+    return report_headlines(full_run, "01-price-war-origin")
 
 
 def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_headlines):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_report_headlines
+from conftest import report_headlines, run_report_headlines
 from pricewar.analysis import usage
 from pricewar.data.paths import PROJECT_ROOT
 
@@ -13,8 +13,8 @@ def run_report(tmp_path, parameters):
     return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
 
 
-def test_default_numbers_are_pinned(tmp_path):
-    assert run_report(tmp_path, {}) == {"cheapest_above_floor_usd_month": 97.0, "best_mix_savings_pct": 99.7,
+def test_default_numbers_are_pinned(full_run):
+    assert {k: h["value"] for k, h in report_headlines(full_run, "03-startup-strategy").items()} == {"cheapest_above_floor_usd_month": 97.0, "best_mix_savings_pct": 99.7,
                                         "break_even_mtok_month": 9174.0}
 
 

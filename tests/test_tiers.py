@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import run_report_headlines
+from conftest import report_headlines, run_report_headlines
 from pricewar.analysis import frontier, tiers
 from pricewar.data.paths import PROJECT_ROOT
 
@@ -46,8 +46,8 @@ def run_map(tmp_path, parameters: dict) -> dict:
     return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
 
 
-def test_default_tier_map_numbers_are_pinned(tmp_path):
-    assert run_map(tmp_path, {}) == {"frontier_models": 6, "frontier_open_share": 33.3,
+def test_default_tier_map_numbers_are_pinned(full_run):
+    assert {k: h["value"] for k, h in report_headlines(full_run, "02-tier-map").items()} == {"frontier_models": 6, "frontier_open_share": 33.3,
                                      "natural_premium_floor": 2.499, "natural_mid_floor": 0.362}
 
 

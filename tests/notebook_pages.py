@@ -122,8 +122,8 @@ def check_parameter(name: str, parameter: str, tmp_path: Path) -> None:
 
 
 # the notebooks each parameter-test file runs (two files: two pytest-xdist workers share the cases)
-SHARES = {"first": ["00-executive-summary", "03-startup-strategy", "90-data-sources"],
-          "second": ["01-price-war-origin", "02-tier-map", "04-open-vs-closed"]}
+SHARES = {"first": ["00-executive-summary", "03-startup-strategy", "04-open-vs-closed", "90-data-sources"],
+          "second": ["01-price-war-origin", "02-tier-map"]}
 
 
 def cases(share: str) -> list[tuple[str, str]]:

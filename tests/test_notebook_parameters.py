@@ -1,4 +1,4 @@
-"""Every declared parameter of notebooks 00, 03 and 90 changes its page (see notebook_pages.py);
+"""Every declared parameter of notebooks 00, 03, 04 and 90 changes its page (see notebook_pages.py);
 the declarations themselves and the reproducibility the comparison rests on are checked here."""
 
 from __future__ import annotations
@@ -39,6 +39,6 @@ def test_changing_a_parameter_changes_the_page(name, parameter, tmp_path):
     check_parameter(name, parameter, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["00-executive-summary", "03-startup-strategy"])
+@pytest.mark.parametrize("name", ["00-executive-summary", "03-startup-strategy", "04-open-vs-closed"])
 def test_the_capabilities_index_is_a_metric_these_reports_render(name):
     assert "Epoch Capabilities Index (ECI)" in json.dumps(page(name, {"metric": "eci"}))

@@ -1,4 +1,4 @@
-"""Every declared parameter of notebooks 01, 02 and 04 changes its page (see notebook_pages.py;
+"""Every declared parameter of notebooks 01 and 02 changes its page (see notebook_pages.py;
 a second file so that a second pytest-xdist worker takes these)."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_changing_a_parameter_changes_the_page(name, parameter, tmp_path):
     check_parameter(name, parameter, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["01-price-war-origin", "02-tier-map", "04-open-vs-closed"])
+@pytest.mark.parametrize("name", ["01-price-war-origin", "02-tier-map"])
 def test_the_capabilities_index_is_a_metric_the_reports_render(name):
     shown = json.dumps(page(name, {"metric": "eci"}))
     assert "Epoch Capabilities Index (ECI)" in shown and "model versions released" in shown

@@ -67,3 +67,15 @@ def test_a_moving_name_and_the_version_it_serves_are_one_point_on_the_map():
     ids = set(market["model_id"])
     assert "gpt-4o-2024-05-13" in ids and "gpt-4o" not in ids  # gpt-4o served gpt-4o-2024-05-13 that day
     assert market["version_id"].is_unique
+
+
+def test_a_tier_move_is_a_price_change_only_when_the_host_is_the_same():
+    class Days:  # prices_on as the catalog's: one row per model, the host it was priced at
+        def prices_on(self, day, ratio=3.0):
+            early = day < pd.Timestamp("2025-04-01")
+            return pd.DataFrame({"model_id": ["same", "median", "moved"],
+                                 "host": ["x", "median of 2" if early else "median of 3", "x" if early else "y"],
+                                 "blended_usd_per_mtok": [30.0 if early else 8.0] * 3})
+    _, moves = tiers.tier_history(Days(), "2025-01-01", "2025-07-01")
+    assert dict(zip(moves["model_id"], moves["cause"])) == {"same": "price change", "median": "other hosts",
+                                                             "moved": "other hosts"}

@@ -69,8 +69,10 @@ def tier_history(cat, start, end, freq: str = "QS", mode: str = "fixed", thresho
     """Tiers of every priced model at each period start, and the moves caused by repricing.
 
     Returns (``counts``: date, tier, models; ``moves``: model_id, from_date, to_date, from_tier,
-    to_tier, old and new blended price). A move counts only when the model was priced at both
-    dates (a launch is not a move). Natural mode recomputes the breaks at each date.
+    to_tier, old and new blended price, ``cause``). A move counts only when the model was priced at
+    both dates (a launch is not a move); its ``cause`` is "price change" when the price came from
+    the same host on both dates, else "other hosts" (a median over a changed set of hosts, or another
+    host: a host first observed is not a repricing). Natural mode recomputes the breaks at each date.
     """
     dates = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
     snapshots = []
@@ -79,11 +81,11 @@ def tier_history(cat, start, end, freq: str = "QS", mode: str = "fixed", thresho
         if table.empty:
             continue
         tiered, _ = assign_tiers(table, mode=mode, thresholds=thresholds)
-        snapshots.append(tiered.assign(date=day)[["date", "model_id", "tier", "blended_usd_per_mtok"]])
+        snapshots.append(tiered.assign(date=day)[["date", "model_id", "tier", "blended_usd_per_mtok", "host"]])
     history = pd.concat(snapshots, ignore_index=True)
     counts = history.groupby(["date", "tier"], observed=False).size().rename("models").reset_index()
     ordered = history.sort_values(["model_id", "date"])
-    previous = ordered.groupby("model_id")[["date", "tier", "blended_usd_per_mtok"]].shift()
+    previous = ordered.groupby("model_id")[["date", "tier", "blended_usd_per_mtok", "host"]].shift()
     moved = previous["tier"].notna() & (ordered["tier"].astype(str) != previous["tier"].astype(str))
     moves = pd.DataFrame({
         "model_id": ordered.loc[moved, "model_id"], "from_date": previous.loc[moved, "date"],
@@ -91,6 +93,8 @@ def tier_history(cat, start, end, freq: str = "QS", mode: str = "fixed", thresho
         "to_tier": ordered.loc[moved, "tier"].astype(str),
         "old_usd_per_mtok": previous.loc[moved, "blended_usd_per_mtok"],
         "new_usd_per_mtok": ordered.loc[moved, "blended_usd_per_mtok"],
+        "cause": np.where((ordered.loc[moved, "host"] == previous.loc[moved, "host"])
+                          & ~ordered.loc[moved, "host"].astype(str).str.startswith("median of"), "price change", "other hosts"),
     }).sort_values(["to_date", "model_id"], ignore_index=True)
     moves["pct_change"] = 100 * (moves["new_usd_per_mtok"] / moves["old_usd_per_mtok"] - 1)
     return counts, moves

@@ -88,3 +88,11 @@ def test_a_benchmark_too_thin_for_a_fit_keeps_its_rows_and_says_why(cat):
     side = tasks.declines_by_benchmark(cat, ["gpqa_diamond"], "gpqa_diamond", "gpt-4-0314", days, 3.0)
     assert len(side) == 2 and side["factor_per_year"].isna().all()
     assert side["note"].str.contains("at least 3 observations").all()
+
+
+def test_a_summary_window_too_short_for_a_task_rate_says_so_instead_of_failing(cat):
+    from pricewar.analysis import headlines
+
+    tiles = headlines.headline_numbers(cat, start="2026-08-01").set_index("key")
+    assert pd.isna(tiles.at["task_cost_decline", "value"])
+    assert tiles.at["task_cost_decline", "comparison"].startswith("no rate: a decline rate needs at least 3")

@@ -64,8 +64,14 @@ def decline(cat, fit: pd.Series, periods: pd.DataFrame | None = None, metric: st
 
 def task_decline(cat, side: pd.DataFrame, threshold: str, benchmark: str, metric: str) -> dict:
     """How fast the cheapest task (one question) of ``benchmark`` at the bar of ``threshold`` falls, beside the
-    cheapest token at the same bar (``side``: ``tasks.decline_side_by_side``, token row first)."""
+    cheapest token at the same bar (``side``: rows of ``tasks.declines_by_benchmark``, token row first);
+    no rate (NaN) and the reason when the series has too few changes."""
     token, task = side.iloc[0], side.iloc[1]
+    label = (f"fall of the cost of one {_metric(benchmark)} task at {cat.display_name(threshold)}-level "
+             f"capability ({_metric(metric)})")
+    if task["factor_per_year"] != task["factor_per_year"]:
+        return {"key": "task_cost_decline", "value": float("nan"), "unit": "× per year", "label": label,
+                "comparison": f"no rate: {task.get('note') or 'too few changes'}"}
     return {"key": "task_cost_decline", "value": round(float(task["factor_per_year"]), 2), "unit": "× per year",
             "label": f"fall of the cost of one {_metric(benchmark)} task at {cat.display_name(threshold)}-level "
                      f"capability ({_metric(metric)})",
@@ -132,9 +138,8 @@ def headline_numbers(cat, metric: str = METRIC, ratio: float = BLEND_RATIO, thre
     fit = trends.fit_by_threshold(cat, curve, metric).iloc[0]
     periods = trends.decline_by_period(curve, trends.decline_periods(cat, curve))
     cuts = trends.repricings(trends.first_party_changes(cat, ratio=ratio))
-    days = trends.month_starts(start, cat.snapshot_date)
-    side = tasks.decline_side_by_side(trends.cheapest_at_or_above(cat, metric, threshold, dates=days, ratio=ratio),
-                                      tasks.cheapest_task_cost(cat, TASK_BENCHMARK, metric, threshold, days))
+    side = tasks.declines_by_benchmark(cat, [TASK_BENCHMARK], metric, threshold,
+                                       trends.month_starts(start, cat.snapshot_date), ratio)
     rows = [price_now(cat, fit, metric), decline(cat, fit, periods, metric),
             task_decline(cat, side, threshold, TASK_BENCHMARK, metric), premium_floor(cat, ratio),
             open_lag(cat, metric)[1], largest_cut(cat, cuts, window_days=cut_window_days)]

@@ -466,7 +466,7 @@ def _epoch_model_ids(versions: set[str], models: pd.DataFrame, aliases: pd.DataF
                      overrides: pd.DataFrame) -> dict[str, str | None]:
     """Epoch model version (setting stripped) -> catalog model id: the curated override
     (``epoch_models.csv``; empty = not in the catalog), else the id or alias of that name (any
-    case, a host's org prefix and Meta's 'Meta-' dropped), else None."""
+    case; "Meta-Llama-…" also as "Llama-…"), else None."""
     known = set(models["model_id"])
     alias = {a.lower(): m for a, m in zip(aliases["alias"], aliases["model_id"])}
     said = {e: (m if isinstance(m, str) and m else None) for e, m in zip(overrides["epoch_model"], overrides["model_id"])}
@@ -483,9 +483,6 @@ def _epoch_model_ids(versions: set[str], models: pd.DataFrame, aliases: pd.DataF
                 break
         out[version] = found
     return out
-
-
-NO_RELEASE_DATE = "no release date in Epoch's file: as_of = the date of the copy"
 
 
 def _input_per_question(run: dict) -> float:
@@ -506,15 +503,10 @@ def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides:
     run_columns = list(schema.TABLES["task_runs"])
     if epoch is None:
         return pd.DataFrame(columns=score_columns), pd.DataFrame(columns=run_columns)
-    counter, kept = Counter(), {}
+    left_out = SourceData(epoch_hub.SOURCE, "")  # counts what is skipped, with examples, as an adapter does
+    skip = left_out.skip
     ids_of = _epoch_model_ids({r["epoch_model"] for r in epoch.eci} | {r["epoch_model"] for r in epoch.runs},
                               models, aliases, overrides)
-
-    def skip(reason: str, example: str) -> None:
-        counter[reason] += 1
-        kept.setdefault(reason, [])
-        if len(kept[reason]) < 5:
-            kept[reason].append(example)
 
     by_model: dict[str, dict[str, dict]] = defaultdict(dict)
     for row in epoch.eci:
@@ -540,7 +532,7 @@ def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides:
                 "source_url": epoch.eci_url, "source": epoch_hub.SOURCE,
                 "note": f"Epoch AI Capabilities Index, model version {row['epoch_model']} "
                         f"(settings: {', '.join(sorted(row['settings']))}); "
-                        + ("as_of = its release date" if row["release_date"] else NO_RELEASE_DATE),
+                        + ("as_of = its release date" if row["release_date"] else epoch_hub.NO_RELEASE_DATE),
             })
     # a run applies from its version's release when the id has several Epoch versions (a moving name)
     released = {r["epoch_model"]: r["release_date"] for r in epoch.eci if r["release_date"]}
@@ -567,7 +559,7 @@ def _epoch_tables(epoch, models: pd.DataFrame, aliases: pd.DataFrame, overrides:
         runs.append({**{c: row[c] for c in run_columns if c in row}, "model_id": model_id,
                      "started": pd.Timestamp(row["started"]), "applies_from": pd.Timestamp(day) if day else pd.NaT,
                      "source_url": row["log_url"]})
-    skipped[epoch_hub.SOURCE], examples[epoch_hub.SOURCE] = counter, kept
+    skipped[epoch_hub.SOURCE], examples[epoch_hub.SOURCE] = left_out.skipped, left_out.skipped_examples
     score_frame = pd.DataFrame.from_records(scores, columns=score_columns)
     run_frame = pd.DataFrame.from_records(runs, columns=run_columns)
     for column in ("epochs", "samples", "input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens"):

@@ -65,7 +65,9 @@ def _score_source(cat, metric: str) -> str:
     """Where ``metric``'s scores come from, in words; for ECI with the model releases it covers."""
     if metric != "eci":
         return "Epoch AI Benchmarking Hub and developers' model cards"
-    rows = cat.scores[(cat.scores["metric"] == metric) & ~cat.scores["note"].fillna("").str.contains("no release date")]
+    from pricewar.data.sources.epoch_hub import NO_RELEASE_DATE
+
+    rows = cat.scores[(cat.scores["metric"] == metric) & ~cat.scores["note"].fillna("").str.endswith(NO_RELEASE_DATE)]
     return (f"Epoch AI (CC BY 4.0), model versions released {rows['as_of'].min().date()} to "
             f"{rows['as_of'].max().date()}" if len(rows) else "Epoch AI's Capabilities Index")
 

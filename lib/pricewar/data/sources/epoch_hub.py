@@ -40,6 +40,8 @@ __all__ = ["SOURCE", "ECI_METRIC", "BENCHMARKS", "EpochData", "split_setting", "
 
 SOURCE = "epoch-hub"
 ECI_METRIC = "eci"
+# the note of an ECI score whose version has no release date in the file (its as_of is the copy's date)
+NO_RELEASE_DATE = "no release date in Epoch's file: as_of = the date of the copy"
 # Inspect task names of the runs kept, and the metric id each is scored in.
 BENCHMARKS = {"GPQA Diamond": "gpqa_diamond", "swe_bench_verified": "swe_bench_verified"}
 _SETTING = re.compile(r"^(?P<base>.+?)_(?P<setting>none|minimal|low|medium|high|xhigh|max|unknown|\d+K)$")

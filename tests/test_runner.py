@@ -198,3 +198,30 @@ def test_a_parameter_can_be_set_for_one_report_only(tmp_path, capsys):
     assert params == {"a": {"scale": 2}, "b": {"n": 5, "scale": 2}}
     assert cli.main(["run", "--manifest", str(path), "--out", str(out), "-p", "c:n=5"]) == 2
     assert "-p for unknown or unselected report(s) c" in capsys.readouterr().err
+
+
+def _kernel_line(folder: Path, name: str) -> str:
+    return next(line for line in (folder / "logs" / f"{name}.log").read_text().splitlines() if line.startswith("kernel "))
+
+
+def test_a_reused_kernel_starts_each_report_as_a_new_one_would(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))  # where kernels' connection files go
+    path = manifest(tmp_path, [("a", "namespace.ipynb", {"tag": "a"}), ("b", "namespace.ipynb", {"tag": "b"}),
+                               ("c", "namespace.ipynb", {"tag": "c"})])
+    out = tmp_path / "r"
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
+    folder = runs(out)[-1]
+    assert "reports before on it: a, b" in _kernel_line(folder, "c")  # one kernel ran all three
+    for report in json.loads((folder / "run.json").read_text())["reports"]:
+        values = {h["key"]: h["value"] for h in report["headlines"]}
+        assert values == {"leftover": 0.0, "in_project": 1.0}, (report["name"], report["headlines"])
+    assert list((tmp_path / "runtime").iterdir()) == []  # every kernel was shut down, its connection file removed
+
+
+def test_after_a_failed_report_the_next_gets_a_fresh_kernel(tmp_path):
+    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("broken", "fail.ipynb", {"when": "now"}), ("c", "ok.ipynb", {})])
+    out = tmp_path / "r"
+    assert cli.main(["run", "--manifest", str(path), "--out", str(out), "--jobs", "1", "--quiet"]) == 1
+    folder = runs(out)[-1]
+    assert "reports before on it: a)" in _kernel_line(folder, "broken")
+    assert "none: started for this report" in _kernel_line(folder, "c")

@@ -273,17 +273,22 @@ def flagship_prices(cat, creators: list[str], metric: str, dates, ratio: float =
     live = with_scores(pricing.in_force(grid, grid["date"]), periods)
     live = live.sort_values(["creator", "date", "score", "blended_usd_per_mtok"], ascending=[True, True, False, True])
     live["released"] = pd.to_datetime(live["version_id"].map(dict(zip(cat.models["model_id"], cat.models["release_date"]))))
-    picks = []
-    for _, by_creator in live.groupby("creator", sort=False):
-        newest = pd.NaT  # release date of the newest flagship so far
-        for _, on_day in by_creator.groupby("date", sort=True):
-            newer = on_day[~(on_day["released"] < newest)]  # an unknown release date is never excluded
-            if newer.empty:
-                continue
-            picks.append(newer.iloc[0])
-            if pd.isna(newest) or newer.iloc[0]["released"] > newest:
-                newest = newer.iloc[0]["released"]
-    best = pd.DataFrame(picks, columns=live.columns)
+    released = live["released"].to_numpy()
+    picks, creator, newest = [], None, None  # newest: release date of the creator's newest flagship so far
+    groups = live.groupby(["creator", "date"], sort=False).indices  # live is sorted by creator, then date
+    for (group_creator, _), rows in sorted(groups.items(), key=lambda item: item[1][0]):
+        if group_creator != creator:
+            creator, newest = group_creator, None
+        newer = np.isnat(released[rows]) if newest is not None else np.ones(len(rows), dtype=bool)
+        if newest is not None:
+            newer |= released[rows] >= newest  # an unknown release date is never excluded
+        if not newer.any():
+            continue
+        pick = rows[newer.argmax()]
+        picks.append(pick)
+        if not np.isnat(released[pick]) and (newest is None or released[pick] > newest):
+            newest = released[pick]
+    best = live.iloc[picks]
     return best[["creator", "date", "model_id", "host", "score", "blended_usd_per_mtok", "version_id"]].reset_index(drop=True)
 
 

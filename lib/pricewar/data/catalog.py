@@ -93,11 +93,19 @@ class Catalog:
         """A model's name for readers (``GPT-4o (2024-05-13)``), from the catalog's ``name``; when several
         models share that name, their release month is added (``GPT-5.4 Pro (Mar 2026)``). An id the
         catalog does not know is shown as it is."""
-        try:
-            model_id = self.resolve(model)
-        except UnknownModelError:
-            return str(model)
-        return self._display_names.get(model_id, model_id)
+        shown = self._shown_names
+        if model not in shown:
+            try:
+                model_id = self.resolve(model)
+            except UnknownModelError:
+                shown[model] = str(model)
+            else:
+                shown[model] = self._display_names.get(model_id, model_id)
+        return shown[model]
+
+    @functools.cached_property
+    def _shown_names(self) -> dict[str, str]:
+        return {}  # display_name's answers: a page asks for the same few hundred names many times
 
     @functools.cached_property
     def _display_names(self) -> dict[str, str]:

@@ -126,19 +126,21 @@ def _temporary(ordered: pd.DataFrame) -> pd.Series:
     """True for each interval (of ``ordered``, sorted by model, host and start) whose start is a
     step of a temporary price: the same version's price left a level and came back to it within
     ``TEMPORARY_DAYS`` (a launch discount that ended, a tracker's one-day flip)."""
-    temporary = pd.Series(False, index=ordered.index)
-    for _, group in ordered.groupby(["model_id", "host", "version_id"], sort=False):
-        if len(group) < 3:
+    flags = np.zeros(len(ordered), dtype=bool)
+    inp, out = ordered["input_usd_per_mtok"].to_numpy(), ordered["output_usd_per_mtok"].to_numpy()
+    days = ordered["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    for rows in ordered.groupby(["model_id", "host", "version_id"], sort=False).indices.values():
+        if len(rows) < 3:
             continue
-        levels = list(zip(group["input_usd_per_mtok"], group["output_usd_per_mtok"]))
-        starts = group["start_date"].tolist()
+        levels = list(zip(inp[rows].tolist(), out[rows].tolist()))
+        starts = days[rows].tolist()
         for a in range(len(levels)):
             for b in range(a + 2, len(levels)):
-                if (starts[b] - starts[a + 1]).days > TEMPORARY_DAYS:
+                if starts[b] - starts[a + 1] > TEMPORARY_DAYS:
                     break
                 if levels[b] == levels[a]:
-                    temporary.loc[group.index[a + 1:b + 1]] = True  # every step from leaving to coming back
-    return temporary
+                    flags[rows[a + 1:b + 1]] = True  # every step from leaving to coming back
+    return pd.Series(flags, index=ordered.index)
 
 
 def _change_class(rows: pd.DataFrame, old: pd.DataFrame, temporary: pd.Series) -> np.ndarray:

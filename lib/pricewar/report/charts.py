@@ -9,6 +9,7 @@ inlines once per page.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -105,17 +106,25 @@ def _title_text(spec: dict) -> str:
     return " ".join(text) if isinstance(text, list) else str(text)
 
 
-def chart_html(chart) -> str:
-    """HTML for one chart: static SVG plus the spec as JSON (no script, no network)."""
-    import vl_convert
-
-    spec = _spec(chart)
-    svg = vl_convert.vegalite_to_svg(spec)
+def chart_html(chart, spec: dict | None = None) -> str:
+    """HTML for one chart: static SVG plus the spec as JSON (no script, no network). ``spec``: the
+    chart's ``_spec`` when the caller has it already (building it validates the whole chart)."""
+    spec = spec or _spec(chart)
     payload = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c")  # no markup inside <script>
+    svg = _svg(payload)
     label = _title_text(spec)
     return (f'<figure class="pricewar-chart" role="img" aria-label="{html.escape(label)}">'
             f'<div class="pricewar-static">{svg}</div>'
             f'<script type="application/json" class="{SPEC_CLASS}">{payload}</script></figure>')
+
+
+@functools.lru_cache(maxsize=64)
+def _svg(payload: str) -> str:
+    """The static SVG of a chart's spec (``payload``: its JSON), drawn once per process (~50 ms a chart):
+    a page run again with another parameter redraws only the charts that changed."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(payload))
 
 
 class _Displayed:
@@ -125,7 +134,8 @@ class _Displayed:
         self.chart = chart
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": chart_html(self.chart), "text/plain": f"[chart] {_title_text(_spec(self.chart)) or 'chart'}"}
+        spec = _spec(self.chart)
+        return {"text/html": chart_html(self.chart, spec), "text/plain": f"[chart] {_title_text(spec) or 'chart'}"}
 
 
 def show(chart):

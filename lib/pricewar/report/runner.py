@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -206,6 +207,9 @@ def _warm_worker() -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
+    from multiprocessing import util
+
+    util.Finalize(None, _Kernel.discard, exitpriority=10)  # a worker leaving at the run's end shuts its kernel
     import papermill  # noqa: F401
 
     from pricewar.report import html
@@ -227,12 +231,97 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-# Kernel start failures worth one more try: a port race under load (papermill issue 511), a slow start.
+# Kernel start failures worth one more try: a kernel that died or did not answer while starting.
 _KERNEL_START = re.compile(r"Kernel didn't respond|Address already in use|Kernel died before replying|ZMQError")
 
 
+class _Kernel:
+    """This worker's kernel, reused by its next report while every report on it succeeded.
+
+    A kernel's imports (pandas, altair, the library) and its validated catalog then cost once per
+    worker, not once per report. Before each reused report the namespace is reset and the working
+    folder restored. On Linux it talks over IPC sockets, not TCP ports: two workers starting kernels
+    at once cannot race for a port (seen: a kernel dying on "Address already in use" and the run
+    waiting 60 s for it). Its own stderr goes to ``logs/kernel-<worker pid>.log``.
+    """
+
+    current: "_Kernel | None" = None
+
+    def __init__(self, kernel: str, logs: Path):
+        from jupyter_client.manager import KernelManager
+
+        class Manager(KernelManager):
+            def client(self, **kwargs):  # papermill leaves its client open on a kernel it does not own
+                opened = super().client(**kwargs)
+                clients.append(opened)
+                return opened
+
+        clients: list = []
+        self.clients = clients
+        self.log = logs / f"kernel-{os.getpid()}.log"
+        self.reports: list[str] = []
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        name = f"pricewar-kernel-{uuid.uuid4().hex}"
+        # Linux: sockets in the abstract namespace ("@name": no file, no path-length limit, gone with the
+        # kernel), each kernel its own name; elsewhere TCP ports, a race the start's one retry covers
+        sockets = {"transport": "ipc", "ip": f"@{name}"} if sys.platform.startswith("linux") else {}
+        runtime = Path(jupyter_runtime_dir())
+        runtime.mkdir(parents=True, exist_ok=True)
+        self.manager = Manager(kernel_name=kernel, connection_file=str(runtime / f"{name}.json"),
+                               # nbclient's own client kind: with a blocking one its cell timeout never fires
+                               client_class="jupyter_client.asynchronous.AsyncKernelClient", **sockets)
+        with open(self.log, "a") as log:
+            self.manager.start_kernel(cwd=str(PROJECT_ROOT), stderr=log, stdout=log)
+
+    @classmethod
+    def for_report(cls, kernel: str, logs: Path) -> "_Kernel":
+        """The worker's kernel, started if it has none (or its last one is gone), reset if reused."""
+        if cls.current is not None and (cls.current.log.parent != logs or not cls.current.manager.is_alive()):
+            cls.discard()
+        if cls.current is None:
+            cls.current = cls(kernel, logs)
+        elif cls.current.reports:
+            cls.current.reset()
+        return cls.current
+
+    def reset(self) -> None:
+        """An empty namespace and the project's folder, as a new kernel has them; modules stay imported."""
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient(connection_file=self.manager.connection_file)
+        client.load_connection_file()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(
+                f"get_ipython().reset(new_session=False)\nimport os as _os\n_os.chdir({str(PROJECT_ROOT)!r})\ndel _os",
+                store_history=False, timeout=60, output_hook=lambda msg: None)
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"Kernel died before replying: resetting the reused kernel failed: {reply['content']}")
+
+    def close_clients(self) -> None:
+        """Close the connections papermill opened to this kernel (its sockets and heartbeat thread)."""
+        while self.clients:
+            self.clients.pop().stop_channels()
+
+    @classmethod
+    def discard(cls) -> None:
+        """Shut the worker's kernel down (after a failed report, at the end of the run)."""
+        kernel, cls.current = cls.current, None
+        if kernel is not None:
+            kernel.close_clients()
+            try:
+                kernel.manager.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - already dead: nothing to shut down
+                pass
+
+
 def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path: str) -> dict:
-    """Worker: run one notebook with papermill, then write its HTML. Never raises for a notebook error."""
+    """Worker: run one notebook with papermill on the worker's kernel (``_Kernel``), then write its
+    HTML. Never raises for a notebook error; after any failure the kernel is replaced."""
     import nbformat
     import papermill
 
@@ -246,18 +335,23 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
     (logs / f".{report['name']}.started").touch()  # the parent prints "running" when a worker really starts
     saved_stderr = os.dup(2)
     with open(logs / f"{report['name']}.log", "w") as log:
-        os.dup2(log.fileno(), 2)  # the kernel's own messages go to the run's log, not the cron mail
+        os.dup2(log.fileno(), 2)  # papermill's and nbclient's messages go to the run's log, not the cron mail
         try:
             for attempt in (1, 2):
                 try:
+                    worker_kernel = _Kernel.for_report(kernel, logs)
+                    earlier = ", ".join(worker_kernel.reports) or "none: started for this report"
+                    os.write(2, f"kernel {worker_kernel.log.name} (reports before on it: {earlier})\n".encode())
+                    worker_kernel.reports.append(report["name"])
                     papermill.execute_notebook(report["notebook"], str(output), parameters=report["parameters"],
-                                               kernel_name=kernel, progress_bar=False, log_output=False,
-                                               cwd=str(PROJECT_ROOT), shutdown_kernel="immediate",
+                                               kernel_name=kernel, km=worker_kernel.manager, progress_bar=False,
+                                               log_output=False, cwd=str(PROJECT_ROOT),
                                                execution_timeout=report["timeout"])
                     break
                 except papermill.PapermillExecutionError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - a kernel that failed to start gets one more try
+                    _Kernel.discard()
                     if attempt == 2 or not _KERNEL_START.search(f"{type(exc).__name__}: {exc}") or _ran(output):
                         raise
                     os.write(2, f"kernel start failed ({type(exc).__name__}: {exc}); retrying once\n".encode())  # the log
@@ -280,6 +374,10 @@ def _execute(report: dict, folder: str, kernel: str, context: dict, bundle_path:
         finding = record.read_finding(nb)
     else:
         nb = nbformat.read(report["notebook"], as_version=4)
+    if error:
+        _Kernel.discard()  # the next report gets a fresh kernel: nothing a failed report left behind
+    elif _Kernel.current is not None:
+        _Kernel.current.close_clients()
     footer = {
         "Report": f"{report['name']} ({Path(report['notebook']).name})",
         "Parameters": json.dumps(report["parameters"], sort_keys=True) or "{}",

@@ -243,7 +243,7 @@ def manifest(tmp_path, entries: list[tuple[str, str, dict]], extra: str = "") ->
 
 
 def test_a_cell_that_hangs_fails_its_report_at_the_timeout_and_the_run_goes_on(data_dir, tmp_path, capsys):
-    path = manifest(tmp_path, [("hangs", "slow.ipynb", {"seconds": 120}), ("fine", "ok.ipynb", {})], "  timeout: 3\n")
+    path = manifest(tmp_path, [("hangs", "slow.ipynb", {"seconds": 120}), ("fine", "plain.ipynb", {})], "  timeout: 3\n")
     started = time.monotonic()
     assert cli.main(["run", "--manifest", path, "--out", str(tmp_path / "out"), "--quiet"]) == 1
     assert time.monotonic() - started < 60
@@ -265,7 +265,7 @@ def test_a_kernel_that_fails_to_start_gets_one_more_try(data_dir, tmp_path, monk
         return real(*args, **kwargs)
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    path = manifest(tmp_path, [("a", "ok.ipynb", {})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {})])
     assert cli.main(["run", "--manifest", path, "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"]) == 0
     assert "retrying once" in next((tmp_path / "out").glob("2*/logs/a.log")).read_text()
 
@@ -294,7 +294,7 @@ def test_sigkill_of_the_run_takes_its_workers_with_it_and_the_next_run_clears_th
         time.sleep(0.2)
     assert not _alive(worker) and not _alive(kernel)
     assert list(out.glob(".tmp-*"))  # the killed run's staging folder is left ...
-    quick = manifest(tmp_path, [("a", "ok.ipynb", {})])
+    quick = manifest(tmp_path, [("a", "plain.ipynb", {})])
     assert cli.main(["run", "--manifest", quick, "--out", str(out), "--quiet"]) == 0
     assert not list(out.glob(".tmp-*"))  # ... and the next run removes it: its process is provably dead
 

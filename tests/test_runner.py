@@ -71,11 +71,11 @@ def test_html_has_no_code_no_remote_resources_and_a_footer(tmp_path):
 
 def test_failing_notebook_does_not_stop_the_others(tmp_path, capsys):
     out = tmp_path / "reports"
-    good = manifest(tmp_path, [("a", "ok.ipynb", {})])
+    good = manifest(tmp_path, [("a", "plain.ipynb", {})])
     assert runner.run(manifest=good, out=out, quiet=True) == 0
     latest_before = os.readlink(out / "latest")
     time.sleep(1.1)  # run folders are named to the second
-    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("broken", "fail.ipynb", {"when": "today"})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {}), ("broken", "fail.ipynb", {"when": "today"})])
     assert cli.main(["run", "--manifest", str(path), "--out", str(out), "--quiet"]) == 1
     folder = runs(out)[-1]
     run = json.loads((folder / "run.json").read_text())
@@ -112,7 +112,7 @@ def test_bad_manifest_and_unknown_report_exit_2(tmp_path, capsys):
 
 def test_a_killed_run_leaves_no_folder_and_latest_untouched(tmp_path):
     out = tmp_path / "reports"
-    path = manifest(tmp_path, [("slow", "ok.ipynb", {"n": 2}), ("slow2", "ok.ipynb", {"n": 3})])
+    path = manifest(tmp_path, [("slow", "slow.ipynb", {"seconds": 30})])
     process = subprocess.Popen([sys.executable, "-m", "pricewar.cli", "run", "--manifest", str(path),
                                 "--out", str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -161,7 +161,7 @@ def test_an_unreadable_notebook_is_a_manifest_error(tmp_path, capsys):
 
 
 def test_a_run_of_some_reports_or_with_p_is_not_published_unless_asked(tmp_path, capsys):
-    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("b", "ok.ipynb", {"n": 2})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {}), ("b", "plain.ipynb", {"n": 2})])
     out = tmp_path / "reports"
     assert cli.main(["run", "--manifest", str(path), "--out", str(out), "--quiet"]) == 0
     published = os.readlink(out / "latest")
@@ -175,7 +175,7 @@ def test_a_run_of_some_reports_or_with_p_is_not_published_unless_asked(tmp_path,
 
 
 def test_a_report_is_running_only_once_its_worker_starts_it(tmp_path, capsys):
-    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("b", "ok.ipynb", {"n": 2})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {}), ("b", "plain.ipynb", {"n": 2})])
     assert cli.main(["run", "--manifest", str(path), "--out", str(tmp_path / "r"), "--jobs", "1"]) == 0
     states = [line.split("]", 1)[1].split() for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
     assert states == [["a", "running"], ["a", "ok"], ["b", "running"], ["b", "ok"]], states
@@ -190,7 +190,7 @@ def test_relative_dates_are_resolved_against_the_snapshot():
 
 
 def test_a_parameter_can_be_set_for_one_report_only(tmp_path, capsys):
-    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("b", "ok.ipynb", {})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {}), ("b", "plain.ipynb", {})])
     out = tmp_path / "r"
     assert cli.main(["run", "--manifest", str(path), "--out", str(out), "-p", "b:n=5", "-p", "scale=2", "--quiet"]) == 0
     run = json.loads((runs(out)[-1] / "run.json").read_text())
@@ -219,7 +219,7 @@ def test_a_reused_kernel_starts_each_report_as_a_new_one_would(tmp_path, monkeyp
 
 
 def test_after_a_failed_report_the_next_gets_a_fresh_kernel(tmp_path):
-    path = manifest(tmp_path, [("a", "ok.ipynb", {}), ("broken", "fail.ipynb", {"when": "now"}), ("c", "ok.ipynb", {})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {}), ("broken", "fail.ipynb", {"when": "now"}), ("c", "plain.ipynb", {})])
     out = tmp_path / "r"
     assert cli.main(["run", "--manifest", str(path), "--out", str(out), "--jobs", "1", "--quiet"]) == 1
     folder = runs(out)[-1]

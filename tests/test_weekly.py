@@ -17,7 +17,7 @@ from test_runner import manifest
 
 
 def run_ok(tmp_path, out, scale, keep=None):
-    path = manifest(tmp_path, [("a", "ok.ipynb", {"scale": scale})])
+    path = manifest(tmp_path, [("a", "plain.ipynb", {"scale": scale})])
     assert runner.run(manifest=path, out=out, quiet=True, keep=keep) == 0
     return json.loads(((out / "latest").resolve() / "run.json").read_text())
 
@@ -59,7 +59,7 @@ def test_keep_prunes_older_runs_but_never_the_newest_or_latest(tmp_path, data_di
     assert [p.name for p in runner.run_folders(out)] == sorted(p.name for p in runner.run_folders(out))[-2:]
     assert len(runner.run_folders(out)) == 2 and (out / "latest").resolve() == runner.run_folders(out)[-1]
     with pytest.raises(errors.RunError, match="keep at least 1"):
-        runner.run(manifest=manifest(tmp_path, [("a", "ok.ipynb", {})]), out=out, quiet=True, keep=0)
+        runner.run(manifest=manifest(tmp_path, [("a", "plain.ipynb", {})]), out=out, quiet=True, keep=0)
 
 
 @pytest.fixture

@@ -210,6 +210,11 @@ def _warm_worker() -> None:
     from multiprocessing import util
 
     util.Finalize(None, _Kernel.discard, exitpriority=10)  # a worker leaving at the run's end shuts its kernel
+    _warm_imports()
+
+
+def _warm_imports() -> None:
+    """papermill, and the HTML exporter built (a no-op in a worker forked from a process that did it)."""
     import papermill  # noqa: F401
 
     from pricewar.report import html
@@ -479,7 +484,7 @@ def run(names: list[str] | None = None, manifest: Path = DEFAULT_MANIFEST, overr
         raise RunError(f"--keep {keep}: keep at least 1 run")
     reports = _select(load_manifest(Path(manifest)), names, overrides, manifest)
     out = _writable_out(Path(out))
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(reports)))  # no worker without a report to run
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def interrupted(signum, frame):

@@ -38,19 +38,6 @@ def fixture_catalog(data_dir):
     return catalog.load()
 
 
-def run_report_headlines(tmp_path, notebook: Path, parameters: dict) -> dict:
-    """Run one notebook through `pricewar run` and return its recorded headlines: key → headline."""
-    import json
-
-    from pricewar.report import runner
-
-    manifest = tmp_path / "reports.yaml"
-    manifest.write_text(f"- name: report\n  notebook: {notebook}\n  title: Report\n  parameters: {json.dumps(parameters)}\n")
-    assert runner.run(manifest=manifest, out=tmp_path / "out", quiet=True) == 0
-    run = json.loads(((tmp_path / "out" / "latest").resolve() / "run.json").read_text())
-    return {h["key"]: h for h in run["reports"][0]["headlines"]}
-
-
 @pytest.fixture(scope="session")
 def full_run(tmp_path_factory, worker_id) -> Path:
     """The folder of one `pricewar run` of every report in reports.yaml on the committed snapshot

@@ -2,7 +2,7 @@
 parameter of every notebook changes what its page shows.
 
 Each notebook runs in-process (an IPython shell, no kernel: the imports and the catalog stay warm
-between runs) once with its defaults and once per parameter with that parameter changed; the
+between runs; the report tests read recorded numbers the same way, ``headlines``) once with its defaults and once per parameter with that parameter changed; the
 pages' outputs (Markdown, tables, charts, recorded headlines) must differ from the defaults'. A
 parameter that changes nothing is dead: remove it, or make it do what its comment says. A new
 parameter fails ``test_every_parameter_has_a_variant`` until it gets a variant here.
@@ -76,29 +76,45 @@ def _shell():
     return _SHELL
 
 
-def page(name: str, overrides: dict) -> list:
-    """The notebook's outputs, cell by cell (every display's MIME bundle, text/plain aside), run
-    in-process with ``overrides`` applied after the parameters cell, as papermill injects them."""
+def _outputs(name: str, overrides: dict) -> list[list[dict]]:
+    """The notebook's display bundles, cell by cell, run in-process from the project root with
+    ``overrides`` applied after the parameters cell, as papermill injects them."""
+    import contextlib
+
     from IPython.utils.capture import capture_output
 
     shell = _shell()
     shell.reset(new_session=False)
     outputs = []
-    for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        with capture_output(display=True) as captured:
-            result = shell.run_cell(cell.source, store_history=False)
-        if "parameters" in cell.metadata.get("tags", []):
-            shell.user_ns.update(overrides)
-        if not result.success:
-            raise AssertionError(f"{name} with {overrides}: {result.error_in_exec or result.error_before_exec!r}")
-        bundles = [o.data for o in captured.outputs]
-        if result.result is not None:
-            bundles.append(shell.display_formatter.format(result.result)[0])
-        outputs.append([json.dumps({k: v for k, v in b.items() if k != "text/plain"}, sort_keys=True, default=str)
-                        for b in bundles])
+    with contextlib.chdir(ROOT):  # notebooks name data/ paths from the project root, as a run does
+        for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            with capture_output(display=True) as captured:
+                result = shell.run_cell(cell.source, store_history=False)
+            if "parameters" in cell.metadata.get("tags", []):
+                shell.user_ns.update(overrides)
+            if not result.success:
+                raise AssertionError(f"{name} with {overrides}: {result.error_in_exec or result.error_before_exec!r}")
+            bundles = [o.data for o in captured.outputs]
+            if result.result is not None:
+                bundles.append(shell.display_formatter.format(result.result)[0])
+            outputs.append(bundles)
     return outputs
+
+
+def page(name: str, overrides: dict) -> list:
+    """The notebook's outputs, cell by cell (every display's MIME bundle as JSON, text/plain aside)."""
+    return [[json.dumps({k: v for k, v in b.items() if k != "text/plain"}, sort_keys=True, default=str) for b in cell]
+            for cell in _outputs(name, overrides)]
+
+
+def headlines(name: str, overrides: dict) -> dict:
+    """The headlines the notebook records (``record``) with ``overrides``: key -> headline."""
+    from pricewar.report.record import HEADLINE_MIME
+
+    return {b[HEADLINE_MIME]["key"]: b[HEADLINE_MIME] for cell in _outputs(name, overrides) for b in cell
+            if HEADLINE_MIME in b}
 
 
 _DEFAULTS: dict = {}

@@ -7,12 +7,7 @@ import json
 
 import pytest
 
-from notebook_pages import ELSEWHERE, NOTEBOOKS, ROOT, SHARES, VARIANTS, _declared, cases, check_parameter, default_page, page
-
-
-@pytest.fixture(autouse=True)
-def _at_the_root(monkeypatch):
-    monkeypatch.chdir(ROOT)  # notebooks name data/ paths from the project root, as a run does
+from notebook_pages import ELSEWHERE, NOTEBOOKS, SHARES, VARIANTS, _declared, cases, check_parameter, default_page, page
 
 
 def test_every_notebook_is_in_one_share_of_the_parameter_tests():

@@ -7,12 +7,7 @@ import json
 
 import pytest
 
-from notebook_pages import ROOT, cases, check_parameter, default_page, page
-
-
-@pytest.fixture(autouse=True)
-def _at_the_root(monkeypatch):
-    monkeypatch.chdir(ROOT)  # notebooks name data/ paths from the project root, as a run does
+from notebook_pages import cases, check_parameter, default_page, page
 
 
 def test_a_notebook_run_twice_with_its_defaults_shows_the_same_page():

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import report_headlines, run_report_headlines
+from conftest import report_headlines
+from notebook_pages import headlines
 from pricewar.analysis import openness
 from pricewar.data.paths import PROJECT_ROOT
 
@@ -80,14 +81,14 @@ def test_the_closed_premium_counts_an_open_name_only_from_its_open_version():
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "04-open-vs-closed.ipynb"
 
 
-def run_report(tmp_path, parameters):
-    return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
+def run_report(parameters):
+    return {k: h["value"] for k, h in headlines(NOTEBOOK.stem, parameters).items()}
 
 
 def test_default_numbers_are_pinned(full_run):
     assert {k: h["value"] for k, h in report_headlines(full_run, "04-open-vs-closed").items()} == {"lag_months": 7.9, "closed_premium_gpt4": 3.67, "frontier_open_share": 33.3}
 
 
-def test_another_metric_gives_other_numbers(tmp_path):
-    values = run_report(tmp_path, {"metric": "mmlu", "window_months": 36})
+def test_another_metric_gives_other_numbers():
+    values = run_report({"metric": "mmlu", "window_months": 36})
     assert values != {"lag_months": 7.9, "closed_premium_gpt4": 3.67, "frontier_open_share": 33.3}

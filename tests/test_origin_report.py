@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import report_headlines, run_report_headlines
+from conftest import report_headlines
+from notebook_pages import headlines
 from pricewar.data.paths import PROJECT_ROOT
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-price-war-origin.ipynb"
 
 
-def run_origin(tmp_path, parameters: dict) -> dict:
-    return run_report_headlines(tmp_path, NOTEBOOK, parameters)
+def run_origin(parameters: dict) -> dict:
+    return headlines(NOTEBOOK.stem, parameters)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +30,8 @@ def test_default_headline_numbers_are_pinned_to_the_committed_snapshot(default_h
     assert default_headlines["largest_cut_pct"]["label"] == "largest list-price cut (a repricing), since 2023-03-01"
 
 
-def test_parameters_change_the_recorded_numbers(tmp_path, default_headlines):
-    other = run_origin(tmp_path, {"thresholds": ["claude-3-5-sonnet-20240620"], "blend_ratio": 1.0,
+def test_parameters_change_the_recorded_numbers(default_headlines):
+    other = run_origin({"thresholds": ["claude-3-5-sonnet-20240620"], "blend_ratio": 1.0,
                                   "start": "2024-06-01", "min_cut_pct": 50.0})
     assert other["gpt4_level_price_start"]["value"] == 9.0  # claude-3-5-sonnet at (3 + 15) / 2
     from pricewar.data import catalog

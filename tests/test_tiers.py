@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import report_headlines, run_report_headlines
+from conftest import report_headlines
+from notebook_pages import headlines
 from pricewar.analysis import frontier, tiers
 from pricewar.data.paths import PROJECT_ROOT
 
@@ -42,8 +43,8 @@ def test_bad_tier_settings_are_refused():
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "02-tier-map.ipynb"
 
 
-def run_map(tmp_path, parameters: dict) -> dict:
-    return {k: h["value"] for k, h in run_report_headlines(tmp_path, NOTEBOOK, parameters).items()}
+def run_map(parameters: dict) -> dict:
+    return {k: h["value"] for k, h in headlines(NOTEBOOK.stem, parameters).items()}
 
 
 def test_default_tier_map_numbers_are_pinned(full_run):
@@ -51,8 +52,8 @@ def test_default_tier_map_numbers_are_pinned(full_run):
                                      "natural_premium_floor": 2.499, "natural_mid_floor": 0.362}
 
 
-def test_natural_mode_in_2024_differs_sensibly(tmp_path):
-    values = run_map(tmp_path, {"tier_mode": "natural", "as_of": "2024-06-01"})
+def test_natural_mode_in_2024_differs_sensibly():
+    values = run_map({"tier_mode": "natural", "as_of": "2024-06-01"})
     assert values["frontier_models"] < 9  # fewer scored models were on sale then
     assert values["natural_premium_floor"] > values["natural_mid_floor"] > 0
 

@@ -234,6 +234,7 @@ class Catalog:
 _UPPER = {"gpt", "glm", "vl", "oss", "llm", "r1", "v3", "v4", "xl"}
 
 
+@functools.lru_cache(maxsize=None)
 def _id_in_words(model_id: str) -> str:
     """A model id as words when the catalog has no name for it: ``claude-mythos-5-1`` → "Claude Mythos 5.1",
     ``gpt-5.6-sol`` → "GPT-5.6 Sol", ``qwen3-vl-30b-a3b`` → "Qwen3 VL 30B A3B"."""

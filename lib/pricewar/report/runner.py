@@ -296,15 +296,14 @@ class _Kernel:
 
         client = BlockingKernelClient(connection_file=self.manager.connection_file)
         client.load_connection_file()
-        client.start_channels()
+        client.start_channels(iopub=False, stdin=False, hb=False)  # the shell's reply says it all
         try:
-            client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(
-                f"get_ipython().reset(new_session=False)\nimport os as _os\n_os.chdir({str(PROJECT_ROOT)!r})\ndel _os",
-                store_history=False, timeout=60, output_hook=lambda msg: None)
+            sent = client.execute(f"get_ipython().reset(new_session=False)\nimport os as _os\n"
+                                  f"_os.chdir({str(PROJECT_ROOT)!r})\ndel _os", silent=True, store_history=False)
+            reply = client.get_shell_msg(timeout=60)
         finally:
             client.stop_channels()
-        if reply["content"]["status"] != "ok":
+        if reply["parent_header"].get("msg_id") != sent or reply["content"]["status"] != "ok":
             raise RuntimeError(f"Kernel died before replying: resetting the reused kernel failed: {reply['content']}")
 
     def close_clients(self) -> None:

@@ -5,6 +5,8 @@ process with the same number of workers (what running notebooks costs at all), p
 notebooks' own compute: the sum of their cell execution times in the executed notebooks,
 divided by the number of reports that can run at once (min(jobs, reports)).
 Headline (issue 20): run time / (trivial floor + compute), target <= 1.2; medians of --repeat runs.
+Second ratio: the run's notebook compute against the same reports each executed by papermill in a
+fresh kernel of its own (what the runner did before a worker reused its kernel), in the same run.
 
     .venv/bin/python bench/bench_run.py [--jobs N] [--repeat N]
 """
@@ -18,6 +20,7 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -32,14 +35,23 @@ def trivial(path: str, out: str) -> None:
                                log_output=False, shutdown_kernel="immediate")
 
 
+def fresh(report: dict, out: str) -> None:
+    import papermill
+
+    papermill.execute_notebook(report["notebook"], out, parameters=report["parameters"], kernel_name=runner.kernel_name(),
+                               progress_bar=False, log_output=False, cwd=str(runner.PROJECT_ROOT),
+                               shutdown_kernel="immediate")
+
+
 def cell_seconds(ipynb: Path) -> float:
     """Sum of the cells' execution times recorded by papermill, in seconds."""
     nb = nbformat.read(ipynb, as_version=4)
     return sum(c.get("metadata", {}).get("papermill", {}).get("duration") or 0 for c in nb.cells)
 
 
-def measure(jobs: int, reports: list) -> tuple[float, float, float]:
-    """One measure: (trivial floor, notebook compute, run wall time), seconds."""
+def measure(jobs: int, reports: list) -> tuple[float, float, float, float]:
+    """One measure: (trivial floor, notebook compute, run wall time, compute with a fresh kernel per
+    report), seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         nb = nbformat.v4.new_notebook()
@@ -58,7 +70,11 @@ def measure(jobs: int, reports: list) -> tuple[float, float, float]:
         # reports run in parallel up to --jobs: their compute overlaps by that much at most
         parallel = min(jobs, len(reports))
         compute = sum(cell_seconds(p) for p in folder.glob("*.ipynb")) / parallel if folder else float("nan")
-    return floor, compute, wall
+        pinned, _ = runner._pin_snapshots(reports, runner.check_parameters(reports))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(fresh, [asdict(r) for r in pinned], [str(tmp / f"f{i}.ipynb") for i in range(len(pinned))]))
+        alone = sum(cell_seconds(tmp / f"f{i}.ipynb") for i in range(len(pinned))) / parallel
+    return floor, compute, wall, alone
 
 
 def main() -> None:
@@ -68,13 +84,17 @@ def main() -> None:
     args = parser.parse_args()
     reports = runner.load_manifest(runner.DEFAULT_MANIFEST)
     runs = [measure(args.jobs, reports) for _ in range(args.repeat)]
-    floor, compute, wall = (statistics.median(r[k] for r in runs) for k in range(3))
-    ratios = [w / (f + c) for f, c, w in runs]
+    floor, compute, wall, alone = (statistics.median(r[k] for r in runs) for k in range(4))
+    ratios = [w / (f + c) for f, c, w, _ in runs]
+    reuse = [c / a for _, c, _, a in runs]
     print(json.dumps({"reports": len(reports), "jobs": args.jobs, "repeat": args.repeat, "floor_s": round(floor, 2),
                       "notebook_compute_s": round(compute, 2), "run_s": round(wall, 2),
-                      "ratios": [round(r, 2) for r in ratios]}))
+                      "ratios": [round(r, 2) for r in ratios], "compute_fresh_kernels_s": round(alone, 2),
+                      "compute_ratios": [round(r, 2) for r in reuse]}))
     print(f"pricewar run: {wall:.2f} s; trivial floor {floor:.2f} s + compute {compute:.2f} s; "
           f"ratio {statistics.median(ratios):.2f} (target <= 1.2; median of {args.repeat})")
+    print(f"notebook compute: {compute:.2f} s in the run against {alone:.2f} s with a fresh kernel per report; "
+          f"ratio {statistics.median(reuse):.2f} (median of {args.repeat})")
 
 
 if __name__ == "__main__":

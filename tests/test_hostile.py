@@ -243,7 +243,7 @@ def manifest(tmp_path, entries: list[tuple[str, str, dict]], extra: str = "") ->
 
 
 def test_a_cell_that_hangs_fails_its_report_at_the_timeout_and_the_run_goes_on(data_dir, tmp_path, capsys):
-    path = manifest(tmp_path, [("hangs", "slow.ipynb", {"seconds": 120}), ("fine", "plain.ipynb", {})], "  timeout: 3\n")
+    path = manifest(tmp_path, [("hangs", "slow.ipynb", {"seconds": 120}), ("fine", "plain.ipynb", {})], "  timeout: 2\n")
     started = time.monotonic()
     assert cli.main(["run", "--manifest", path, "--out", str(tmp_path / "out"), "--quiet"]) == 1
     assert time.monotonic() - started < 60

@@ -254,6 +254,7 @@ class _Kernel:
 
     def __init__(self, kernel: str, logs: Path):
         from jupyter_client.manager import KernelManager
+        from jupyter_core.paths import jupyter_runtime_dir
 
         class Manager(KernelManager):
             def client(self, **kwargs):  # papermill leaves its client open on a kernel it does not own
@@ -265,8 +266,6 @@ class _Kernel:
         self.clients = clients
         self.log = logs / f"kernel-{os.getpid()}.log"
         self.reports: list[str] = []
-        from jupyter_core.paths import jupyter_runtime_dir
-
         name = f"pricewar-kernel-{uuid.uuid4().hex}"
         # Linux: sockets in the abstract namespace ("@name": no file, no path-length limit, gone with the
         # kernel), each kernel its own name; elsewhere TCP ports, a race the start's one retry covers

@@ -254,7 +254,6 @@ class _Kernel:
 
     def __init__(self, kernel: str, logs: Path):
         from jupyter_client.manager import KernelManager
-        from jupyter_core.paths import jupyter_runtime_dir
 
         class Manager(KernelManager):
             def client(self, **kwargs):  # papermill leaves its client open on a kernel it does not own
@@ -270,9 +269,9 @@ class _Kernel:
         # Linux: sockets in the abstract namespace ("@name": no file, no path-length limit, gone with the
         # kernel), each kernel its own name; elsewhere TCP ports, a race the start's one retry covers
         sockets = {"transport": "ipc", "ip": f"@{name}"} if sys.platform.startswith("linux") else {}
-        runtime = Path(jupyter_runtime_dir())
-        runtime.mkdir(parents=True, exist_ok=True)
-        self.manager = Manager(kernel_name=kernel, connection_file=str(runtime / f"{name}.json"),
+        # the connection file (ports or socket names, and the key) in the run's folder: a killed run's
+        # folder goes with it, a finished kernel removes its own
+        self.manager = Manager(kernel_name=kernel, connection_file=str(logs / f".{name}.json"),
                                # nbclient's own client kind: with a blocking one its cell timeout never fires
                                client_class="jupyter_client.asynchronous.AsyncKernelClient", **sockets)
         with open(self.log, "a") as log:

@@ -20,7 +20,6 @@ import statistics
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -28,17 +27,11 @@ import nbformat
 from pricewar.report import runner
 
 
-def trivial(path: str, out: str) -> None:
+def alone(notebook: str, out: str, parameters: dict | None = None) -> None:
+    """Execute one notebook with papermill in a fresh kernel of its own."""
     import papermill
 
-    papermill.execute_notebook(path, out, kernel_name=runner.kernel_name(), progress_bar=False,
-                               log_output=False, shutdown_kernel="immediate")
-
-
-def fresh(report: dict, out: str) -> None:
-    import papermill
-
-    papermill.execute_notebook(report["notebook"], out, parameters=report["parameters"], kernel_name=runner.kernel_name(),
+    papermill.execute_notebook(notebook, out, parameters=parameters or {}, kernel_name=runner.kernel_name(),
                                progress_bar=False, log_output=False, cwd=str(runner.PROJECT_ROOT),
                                shutdown_kernel="immediate")
 
@@ -60,7 +53,7 @@ def measure(jobs: int, reports: list) -> tuple[float, float, float, float]:
         runner.vega_bundle_path()  # built once per machine; not part of either measure
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(trivial, [str(tmp / "trivial.ipynb")] * len(reports),
+            list(pool.map(alone, [str(tmp / "trivial.ipynb")] * len(reports),
                           [str(tmp / f"t{i}.ipynb") for i in range(len(reports))]))
         floor = time.perf_counter() - start
         start = time.perf_counter()
@@ -72,9 +65,10 @@ def measure(jobs: int, reports: list) -> tuple[float, float, float, float]:
         compute = sum(cell_seconds(p) for p in folder.glob("*.ipynb")) / parallel if folder else float("nan")
         pinned, _ = runner._pin_snapshots(reports, runner.check_parameters(reports))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(fresh, [asdict(r) for r in pinned], [str(tmp / f"f{i}.ipynb") for i in range(len(pinned))]))
-        alone = sum(cell_seconds(tmp / f"f{i}.ipynb") for i in range(len(pinned))) / parallel
-    return floor, compute, wall, alone
+            list(pool.map(alone, [r.notebook for r in pinned], [str(tmp / f"f{i}.ipynb") for i in range(len(pinned))],
+                          [r.parameters for r in pinned]))
+        fresh = sum(cell_seconds(tmp / f"f{i}.ipynb") for i in range(len(pinned))) / parallel
+    return floor, compute, wall, fresh
 
 
 def main() -> None:
@@ -84,16 +78,16 @@ def main() -> None:
     args = parser.parse_args()
     reports = runner.load_manifest(runner.DEFAULT_MANIFEST)
     runs = [measure(args.jobs, reports) for _ in range(args.repeat)]
-    floor, compute, wall, alone = (statistics.median(r[k] for r in runs) for k in range(4))
+    floor, compute, wall, fresh = (statistics.median(r[k] for r in runs) for k in range(4))
     ratios = [w / (f + c) for f, c, w, _ in runs]
     reuse = [c / a for _, c, _, a in runs]
     print(json.dumps({"reports": len(reports), "jobs": args.jobs, "repeat": args.repeat, "floor_s": round(floor, 2),
                       "notebook_compute_s": round(compute, 2), "run_s": round(wall, 2),
-                      "ratios": [round(r, 2) for r in ratios], "compute_fresh_kernels_s": round(alone, 2),
+                      "ratios": [round(r, 2) for r in ratios], "compute_fresh_kernels_s": round(fresh, 2),
                       "compute_ratios": [round(r, 2) for r in reuse]}))
     print(f"pricewar run: {wall:.2f} s; trivial floor {floor:.2f} s + compute {compute:.2f} s; "
           f"ratio {statistics.median(ratios):.2f} (target <= 1.2; median of {args.repeat})")
-    print(f"notebook compute: {compute:.2f} s in the run against {alone:.2f} s with a fresh kernel per report; "
+    print(f"notebook compute: {compute:.2f} s in the run against {fresh:.2f} s with a fresh kernel per report; "
           f"ratio {statistics.median(reuse):.2f} (median of {args.repeat})")
 
 

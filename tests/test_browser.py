@@ -23,7 +23,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 # Chromium's own background calls (clock sync, updates, accounts) go to Google even when the
-# page asks for nothing; they are not the page's requests. Anything else fails the test.
+# page asks for nothing; they are not the page's requests. Chromium 150 also opens, on about:blank
+# with no page loaded, a connection it closes without sending a byte (seen in 2 of 3 starts): it
+# carries no request, so it fetches nothing. Anything else fails the test.
 BROWSER_SERVICES = re.compile(r"^(GET|CONNECT|POST) (https?://)?[a-z0-9.-]*(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)[:/ ]")
 
 if CHROMIUM is None:
@@ -242,5 +244,6 @@ def test_every_page_renders_offline_and_reads_like_a_briefing_at_phone_and_deskt
     finally:
         browser.close()
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
-    from_pages = [r for r in proxy.requests if not BROWSER_SERVICES.search(r.split(b"\r\n")[0].decode("latin-1"))]
+    from_pages = [r for r in proxy.requests
+                  if r and not BROWSER_SERVICES.search(r.split(b"\r\n")[0].decode("latin-1"))]
     assert from_pages == [], f"requests left the page: {from_pages[:3]}"

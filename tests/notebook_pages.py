@@ -83,8 +83,11 @@ def _outputs(name: str, overrides: dict) -> list[list[dict]]:
 
     from IPython.utils.capture import capture_output
 
+    import gc
+
     shell = _shell()
     shell.reset(new_session=False)
+    gc.freeze()  # as the runner's reused kernel does: what survived the reset's collection stays out of later ones
     outputs = []
     with contextlib.chdir(ROOT):  # notebooks name data/ paths from the project root, as a run does
         for cell in nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells:

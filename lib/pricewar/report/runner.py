@@ -296,8 +296,11 @@ class _Kernel:
         client.load_connection_file()
         client.start_channels(iopub=False, stdin=False, hb=False)  # the shell's reply says it all
         try:
-            sent = client.execute(f"get_ipython().reset(new_session=False)\nimport os as _os\n"
-                                  f"_os.chdir({str(PROJECT_ROOT)!r})\ndel _os", silent=True, store_history=False)
+            # reset() ends with gc.collect(); gc.freeze() then moves what survived it (modules, the
+            # validated catalog) out of the collector's way: the next report's collections skip it
+            sent = client.execute(f"get_ipython().reset(new_session=False)\nimport gc as _gc, os as _os\n"
+                                  f"_gc.freeze()\n_os.chdir({str(PROJECT_ROOT)!r})\ndel _gc, _os",
+                                  silent=True, store_history=False)
             reply = client.get_shell_msg(timeout=60)
         finally:
             client.stop_channels()

@@ -25,9 +25,10 @@ $(KERNEL): $(STAMP)
 # pytest exits 5 when it collected no tests: that is a failure, not a pass. Two workers
 # (pytest-xdist), a test file or a notebook per worker at a time (--dist loadfile): a module's
 # fixtures (a shared run, a browser) are built once, and a notebook's nbval cells run in order.
+# Files go out longest first (tests/conftest.py: LONGEST_FIRST), not in xdist's own order.
 TEST_WORKERS ?= 2
 test: setup
-	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile tests notebooks; status=$$?; \
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests notebooks; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
 
 reports: setup

@@ -21,6 +21,8 @@ def warm_runner_workers():
 
     runner._warm_imports()
     catalog.load()
+
+
 # The test files that take longest (seconds of one worker, measured with --durations=0), run first:
 # `make test` hands whole files to two pytest-xdist workers in collection order
 # (--no-loadscope-reorder), so the short files fill in at the end and neither worker idles

@@ -80,10 +80,9 @@ def _outputs(name: str, overrides: dict) -> list[list[dict]]:
     """The notebook's display bundles, cell by cell, run in-process from the project root with
     ``overrides`` applied after the parameters cell, as papermill injects them."""
     import contextlib
+    import gc
 
     from IPython.utils.capture import capture_output
-
-    import gc
 
     shell = _shell()
     shell.reset(new_session=False)
